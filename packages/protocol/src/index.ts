@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './closeCodes';
+export * from './media';
+export * from './messages';
+export * from './parse';

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { DtlsParametersSchema, RtpCapabilitiesSchema, RtpParametersSchema } from './media';
+import type { ConsumerOptions, IceServer, TransportOptions } from './media';
+import type { ErrorBody } from './errors';
+
+/** Identifiers are opaque strings chosen by the server (database ids, mediasoup ids). */
+export const IdSchema = z.string().min(1).max(100);
+
+export const TransportDirection = z.enum(['send', 'recv']);
+export type TransportDirection = z.infer<typeof TransportDirection>;
+
+/**
+ * Every request the client may send, by method name, with the schema of its params. The socket validates each
+ * message against this table once; handlers receive typed params and never see unchecked input.
+ */
+export const requestSchemas = {
+  /** First message on every socket. `resumeSessionId` continues an earlier session after a reconnect. */
+  authenticate: z.object({
+    token: z.string().min(1).max(8192),
+    resumeSessionId: IdSchema.optional(),
+  }),
+  /** The browser's receive capabilities (mediasoup-client `device.rtpCapabilities`). */
+  setRtpCapabilities: z.object({ rtpCapabilities: RtpCapabilitiesSchema }),
+  /** Creates this session's send or receive transport, replacing (and closing) an earlier one. */
+  createTransport: z.object({ direction: TransportDirection }),
+  connectTransport: z.object({ transportId: IdSchema, dtlsParameters: DtlsParametersSchema }),
+  restartIce: z.object({ transportId: IdSchema }),
+  /** Creates the session's single microphone producer. It starts paused; only a floor grant lets it be heard. */
+  produce: z.object({
+    transportId: IdSchema,
+    kind: z.literal('audio'),
+    rtpParameters: RtpParametersSchema,
+  }),
+  /** Listen to a channel (and become able to talk on it). */
+  join: z.object({ channelId: IdSchema }),
+  leave: z.object({ channelId: IdSchema }),
+  'floor.request': z.object({ channelId: IdSchema }),
+  'floor.release': z.object({ channelId: IdSchema }),
+  /** Sent by the holder while transmitting; renews the floor lock. */
+  'floor.heartbeat': z.object({ channelId: IdSchema }),
+  /** Client-side diagnostics (errors, getStats() summaries) for the server's logs. */
+  report: z.object({
+    kind: z.enum(['error', 'stats', 'state']),
+    message: z.string().max(2000),
+    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  }),
+  /** Application-level round trip check. */
+  ping: z.object({}).optional(),
+} as const;
+
+export type Method = keyof typeof requestSchemas;
+export const methods = Object.keys(requestSchemas) as Method[];
+export type RequestParams<M extends Method> = z.infer<(typeof requestSchemas)[M]>;
+
+export interface UserSummary {
+  userId: string;
+  displayName: string;
+}
+
+export type FloorState = { state: 'idle' } | { state: 'taken'; holder: UserSummary };
+
+export type FloorRequestResult =
+  | { granted: true; grantId: string; expiresAt: number; maxDurationMs: number }
+  | {
+      granted: false;
+      reason: 'busy';
+      holder: UserSummary;
+      message: string;
+    }
+  | {
+      granted: false;
+      reason: 'not_member' | 'not_joined' | 'no_microphone' | 'unavailable';
+      message: string;
+    };
+
+export type FloorRevokeReason = 'expired' | 'max_duration' | 'removed_from_channel' | 'disconnected';
+
+export interface AuthenticateResult {
+  sessionId: string;
+  resumed: boolean;
+  user: UserSummary & { role: 'admin' | 'dispatch' | 'general' };
+  routerRtpCapabilities: unknown;
+  /** Floor timing the client should follow: heartbeat interval and the lock's TTL. */
+  floor: { heartbeatIntervalMs: number; ttlMs: number; maxDurationMs: number };
+}
+
+export interface JoinResult {
+  channelId: string;
+  consumer: ConsumerOptions;
+  floor: FloorState;
+}
+
+/** The result type of each method. */
+export interface ResultMap {
+  authenticate: AuthenticateResult;
+  setRtpCapabilities: Record<string, never>;
+  createTransport: TransportOptions;
+  connectTransport: Record<string, never>;
+  restartIce: { iceParameters: unknown };
+  produce: { producerId: string };
+  join: JoinResult;
+  leave: Record<string, never>;
+  'floor.request': FloorRequestResult;
+  'floor.release': { released: boolean };
+  'floor.heartbeat': { expiresAt: number };
+  report: Record<string, never>;
+  ping: { serverTime: number };
+}
+export type RequestResult<M extends Method> = ResultMap[M];
+
+/** Notifications are past events, sent by the server without a request. */
+export interface NotificationMap {
+  /** Someone (possibly this user) holds the floor of a channel this session has joined. */
+  floorTaken: { channelId: string; holder: UserSummary };
+  /** The channel is free again. */
+  floorIdle: { channelId: string };
+  /** This session lost the floor without asking for it. */
+  floorRevoked: { channelId: string; reason: FloorRevokeReason };
+  /** This user may no longer use the channel; its audio has stopped. */
+  channelAccessRevoked: { channelId: string; reason: string };
+  /** The server's media for this session was lost (for example a worker died); rebuild transports. */
+  mediaReset: { reason: string };
+  /** The server is going away; reconnect after the given delay. */
+  serverShuttingDown: { reconnectAfterMs: number };
+  /** The server-side transport changed state (ICE or DTLS). */
+  transportStateChanged: { transportId: string; iceState?: string; dtlsState?: string };
+}
+export type NotificationName = keyof NotificationMap;
+
+/* ---- envelopes ---- */
+
+export const RequestEnvelopeSchema = z.object({
+  id: z.number().int().nonnegative(),
+  method: z.string().min(1).max(64),
+  params: z.unknown().optional(),
+});
+export type RequestEnvelope = z.infer<typeof RequestEnvelopeSchema>;
+
+export type ResponseEnvelope =
+  | { id: number; ok: true; result: unknown }
+  | { id: number | null; ok: false; error: ErrorBody };
+
+export interface NotificationEnvelope<N extends NotificationName = NotificationName> {
+  notification: N;
+  data: NotificationMap[N];
+}
+
+export type ServerMessage = ResponseEnvelope | NotificationEnvelope;
+
+/** Largest signalling message accepted, in bytes. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export type { IceServer };
