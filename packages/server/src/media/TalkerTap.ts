@@ -1,0 +1,83 @@
+import type { Consumer, Producer, RtpCapabilities } from 'mediasoup/types';
+import type { Logger } from 'pino';
+import type { ChannelStream } from './ChannelStream';
+import type { MediaWorker } from './MediaWorker';
+
+interface Gate {
+  stream: ChannelStream;
+  grantId: string;
+}
+
+/**
+ * The server-side gate between one talker's microphone producer and the channel streams.
+ *
+ * A DirectTransport consumer of the producer delivers its RTP packets to Node; each packet is forwarded only
+ * into the channel streams whose gate is open, and a gate is opened only by a floor grant for that channel.
+ * While no gate is open the producer is also paused in the worker, so nothing is even delivered. This is where
+ * "audio from anyone not holding the floor never reaches a listener" is enforced: a client that keeps sending
+ * after a revoke is simply not forwarded.
+ *
+ * Ownership: the tap owns its DirectTransport consumer; it does not own the producer or the streams.
+ */
+export class TalkerTap {
+  readonly #producer: Producer;
+  readonly #consumer: Consumer;
+  readonly #gates = new Map<string, Gate>();
+  readonly #logger: Logger;
+  #closed = false;
+
+  private constructor(producer: Producer, consumer: Consumer, logger: Logger) {
+    this.#producer = producer;
+    this.#consumer = consumer;
+    this.#logger = logger;
+    consumer.on('rtp', (packet) => this.#onRtp(packet));
+  }
+
+  static async create(producer: Producer, worker: MediaWorker, logger: Logger): Promise<TalkerTap> {
+    const capabilities: RtpCapabilities = { codecs: worker.router.rtpCapabilities.codecs, headerExtensions: [] };
+    const consumer = await worker.directTransport.consume({
+      producerId: producer.id,
+      rtpCapabilities: capabilities,
+      paused: false,
+    });
+    return new TalkerTap(producer, consumer, logger);
+  }
+
+  /** Channels whose gate is open. */
+  get openChannels(): string[] {
+    return [...this.#gates.keys()];
+  }
+
+  isOpen(channelId: string): boolean {
+    return this.#gates.has(channelId);
+  }
+
+  /** Starts forwarding into `stream` under the given floor grant. */
+  async open(stream: ChannelStream, grantId: string): Promise<void> {
+    if (this.#closed) return;
+    this.#gates.set(stream.channelId, { stream, grantId });
+    if (this.#producer.paused) await this.#producer.resume();
+    this.#logger.debug({ channelId: stream.channelId, grantId }, 'talk gate opened');
+  }
+
+  /** Stops forwarding into the channel's stream at once. */
+  async close(channelId: string): Promise<void> {
+    if (!this.#gates.delete(channelId)) return;
+    this.#logger.debug({ channelId }, 'talk gate closed');
+    if (this.#gates.size === 0 && !this.#producer.closed && !this.#producer.paused) {
+      await this.#producer.pause();
+    }
+  }
+
+  #onRtp(packet: Buffer): void {
+    for (const gate of this.#gates.values()) gate.stream.forward(packet, gate.grantId);
+  }
+
+  /** Closes every gate and the tap's consumer. */
+  dispose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#gates.clear();
+    this.#consumer.close();
+  }
+}
