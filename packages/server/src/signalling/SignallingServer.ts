@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CloseCode, ErrorCode, MAX_MESSAGE_BYTES, ProtocolError, parseRequest } from '@squelch/protocol';
+import type { AuthenticateResult, IceServer, ParsedRequest } from '@squelch/protocol';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type WebSocket from 'ws';
+import type { ChannelStreams } from '../media/ChannelStreams';
+import { SessionMedia } from '../media/SessionMedia';
+import type { WorkerPool } from '../media/WorkerPool';
+import type { AccessPolicy, AccessRemoved } from './AccessPolicy';
+import { Connection } from './Connection';
+import { toProtocolError } from './errors';
+import type { FloorControl } from './FloorControl';
+import { handleRequest, leave } from './handlers';
+import type { HandlerContext } from './handlers';
+import { Session } from './Session';
+import { SessionRegistry } from './SessionRegistry';
+import { wireFloorEvents } from './floorEvents';
+
+function rawText(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+export interface SignallingServerOptions {
+  path: string;
+  nodeId: string;
+  access: AccessPolicy;
+  floor: FloorControl;
+  pool: WorkerPool;
+  streams: ChannelStreams;
+  iceServers: (userId: string) => IceServer[];
+  logger: Logger;
+  authTimeoutMs?: number;
+  pingIntervalMs?: number;
+}
+
+/**
+ * The signalling WebSocket endpoint (`wss://host/ws` on the HTTPS port). Every message is validated once here
+ * (parseRequest); the first one must be `authenticate`. Owns the sessions it creates: a socket that closes
+ * closes its session (audio stops, floors are released at once).
+ */
+export class SignallingServer {
+  readonly registry = new SessionRegistry();
+  readonly #options: SignallingServerOptions;
+  readonly #wss: WebSocketServer;
+  readonly #logger: Logger;
+  readonly #ctx: HandlerContext;
+  readonly #cleanups: (() => void)[] = [];
+  readonly #connections = new Set<Connection>();
+  #server: Server | undefined;
+  #pingTimer: NodeJS.Timeout | undefined;
+  #closing = false;
+
+  constructor(options: SignallingServerOptions) {
+    this.#options = options;
+    this.#logger = options.logger.child({ module: 'signalling' });
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+    this.#ctx = { nodeId: options.nodeId, access: options.access, floor: options.floor, registry: this.registry };
+  }
+
+  /** Starts accepting upgrades on `server` at the configured path. */
+  attach(server: Server): void {
+    this.#server = server;
+    server.on('upgrade', this.#onUpgrade);
+    this.#pingTimer = setInterval(() => {
+      for (const connection of this.#connections) connection.heartbeat();
+    }, this.#options.pingIntervalMs ?? 15_000);
+    this.#cleanups.push(wireFloorEvents(this.#options.floor, this.registry, this.#logger));
+    this.#cleanups.push(this.#options.access.onAccessRemoved((change) => void this.#onAccessRemoved(change)));
+  }
+
+  /** Counts for metrics and tests. */
+  stats(): { sessions: number; transports: number; consumers: number; producers: number } {
+    let transports = 0;
+    let consumers = 0;
+    let producers = 0;
+    for (const session of this.registry.all()) {
+      transports += session.media.transportCount;
+      consumers += session.media.consumerCount;
+      producers += session.media.hasProducer ? 1 : 0;
+    }
+    return { sessions: this.registry.size, transports, consumers, producers };
+  }
+
+  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = new URL(request.url ?? '/', 'https://localhost');
+    if (url.pathname !== this.#options.path) return;
+    if (this.#closing) {
+      socket.destroy();
+      return;
+    }
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#onSocket(ws, request));
+  };
+
+  #onSocket(ws: WebSocket, request: IncomingMessage): void {
+    const connectionId = randomUUID();
+    const logger = this.#logger.child({ connectionId, remote: request.socket.remoteAddress });
+    const connection = new Connection(connectionId, ws, logger);
+    this.#connections.add(connection);
+    let session: Session | undefined;
+    let authenticating: Promise<void> | undefined;
+    const authTimer = setTimeout(() => {
+      if (session === undefined) connection.close(CloseCode.AuthTimeout, 'authenticate first');
+    }, this.#options.authTimeoutMs ?? 10_000);
+
+    ws.on('message', (data, isBinary) => {
+      if (!connection.admit()) {
+        connection.fail(null, new ProtocolError(ErrorCode.RateLimited, 'Too many messages; slow down.'));
+        return;
+      }
+      if (isBinary) {
+        connection.violation();
+        connection.fail(null, new ProtocolError(ErrorCode.BadRequest, 'Binary messages are not accepted.'));
+        return;
+      }
+      const outcome = parseRequest(rawText(data));
+      if (!outcome.ok) {
+        connection.violation();
+        connection.fail(outcome.id, outcome.error);
+        return;
+      }
+      const req = outcome.request;
+      if (req.method === 'authenticate') {
+        if (session !== undefined || authenticating !== undefined) {
+          connection.fail(req.id, new ProtocolError(ErrorCode.InvalidState, 'Already authenticated.'));
+          return;
+        }
+        authenticating = this.#authenticate(connection, req).then((created) => {
+          session = created;
+          authenticating = undefined;
+          if (created !== undefined) clearTimeout(authTimer);
+        });
+        return;
+      }
+      const current = session;
+      if (current === undefined) {
+        const pending = authenticating;
+        if (pending === undefined) {
+          connection.fail(req.id, new ProtocolError(ErrorCode.NotAuthenticated, 'Authenticate first.'));
+          return;
+        }
+        void pending.then(() => {
+          if (session === undefined) {
+            connection.fail(req.id, new ProtocolError(ErrorCode.NotAuthenticated, 'Authenticate first.'));
+          } else {
+            this.#dispatch(session, req);
+          }
+        });
+        return;
+      }
+      this.#dispatch(current, req);
+    });
+
+    ws.on('close', (code) => {
+      clearTimeout(authTimer);
+      this.#connections.delete(connection);
+      logger.info({ code }, 'signalling socket closed');
+      const ended = session;
+      session = undefined;
+      if (ended !== undefined) void this.#endSession(ended);
+    });
+    ws.on('error', (error) => logger.warn({ err: error }, 'signalling socket error'));
+  }
+
+  async #authenticate(
+    connection: Connection,
+    req: Extract<ParsedRequest, { method: 'authenticate' }>,
+  ): Promise<Session | undefined> {
+    let identity;
+    try {
+      identity = await this.#options.access.verifyToken(req.params.token);
+    } catch (error) {
+      connection.logger.error({ err: error }, 'token verification failed');
+      connection.fail(req.id, new ProtocolError(ErrorCode.Unavailable, 'Sign-in is unavailable; try again.'));
+      return undefined;
+    }
+    if (identity === null) {
+      connection.fail(req.id, new ProtocolError(ErrorCode.NotAuthenticated, 'The access token is invalid or expired.'));
+      connection.close(CloseCode.Unauthenticated, 'invalid token');
+      return undefined;
+    }
+    if (!connection.open || this.#closing) return undefined;
+    const sessionId = randomUUID();
+    const logger = connection.logger.child({ sessionId, userId: identity.userId });
+    const worker = this.#options.pool.leastLoaded();
+    const userId = identity.userId;
+    const media = new SessionMedia({
+      worker,
+      streams: this.#options.streams,
+      iceServers: () => this.#options.iceServers(userId),
+      logger,
+    });
+    const session = new Session({ id: sessionId, identity, media, connection, logger });
+    media.events.on('transportState', (state) => session.notify('transportStateChanged', state));
+    media.events.on('listenLost', ({ channelId }) => {
+      this.registry.leave(session, channelId);
+      session.notify('mediaReset', { reason: `The audio of channel ${channelId} was interrupted.` });
+    });
+    this.registry.add(session);
+    const result: AuthenticateResult = {
+      sessionId,
+      resumed: false,
+      user: { userId: identity.userId, displayName: identity.displayName, role: identity.role },
+      routerRtpCapabilities: worker.router.rtpCapabilities,
+      floor: {
+        ttlMs: this.#options.floor.ttlMs,
+        heartbeatIntervalMs: Math.max(250, Math.floor(this.#options.floor.ttlMs / 3)),
+        maxDurationMs: this.#options.floor.maxDurationMs,
+      },
+    };
+    connection.respond(req.id, result);
+    logger.info({ worker: worker.index, role: identity.role }, 'session authenticated');
+    return session;
+  }
+
+  #dispatch(session: Session, req: Exclude<ParsedRequest, { method: 'authenticate' }>): void {
+    handleRequest(this.#ctx, session, req).then(
+      (result) => session.connection.respond(req.id, result),
+      (error: unknown) => {
+        const { error: protocolError, internal } = toProtocolError(error);
+        if (internal) session.logger.error({ err: error, method: req.method }, 'request failed');
+        else session.logger.debug({ method: req.method, code: protocolError.code }, 'request refused');
+        session.connection.fail(req.id, protocolError);
+      },
+    );
+  }
+
+  async #endSession(session: Session): Promise<void> {
+    // Audio stops first (media closes synchronously), then the locks are given back.
+    this.registry.remove(session);
+    session.close();
+    try {
+      await this.#options.floor.releaseSession(session.id, 'disconnected');
+    } catch (error) {
+      session.logger.warn({ err: error }, 'could not release floors of a closed session; they expire by TTL');
+    }
+    session.logger.info('session ended');
+  }
+
+  async #onAccessRemoved(change: AccessRemoved): Promise<void> {
+    for (const session of this.registry.ofUser(change.userId)) {
+      const channels = change.kind === 'channel' ? [change.channelId] : [...session.joined];
+      for (const channelId of channels) {
+        if (!session.joined.has(channelId)) continue;
+        if (session.grantOn(channelId) !== undefined) {
+          session.notify('floorRevoked', { channelId, reason: 'removed_from_channel' });
+        }
+        try {
+          await leave(this.#ctx, session, channelId);
+        } catch (error) {
+          session.logger.warn({ err: error, channelId }, 'could not leave channel after access removal');
+        }
+        session.notify('channelAccessRevoked', { channelId, reason: change.reason });
+      }
+      if (change.kind === 'user') session.connection.close(CloseCode.Forbidden, change.reason.slice(0, 100));
+    }
+  }
+
+  /** Graceful shutdown: tell clients to reconnect, then close every session (releasing floors). */
+  async close(reconnectAfterMs = 1000): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    if (this.#pingTimer !== undefined) clearInterval(this.#pingTimer);
+    this.#server?.off('upgrade', this.#onUpgrade);
+    for (const cleanup of this.#cleanups) cleanup();
+    const sessions = [...this.registry.all()];
+    for (const session of sessions) session.notify('serverShuttingDown', { reconnectAfterMs });
+    for (const connection of this.#connections) connection.close(CloseCode.ServerShuttingDown, 'server shutting down');
+    await Promise.all(sessions.map((session) => this.#endSession(session)));
+    this.#wss.close();
+  }
+}

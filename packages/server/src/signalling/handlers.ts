@@ -1,0 +1,161 @@
+import { ErrorCode, ProtocolError } from '@squelch/protocol';
+import type { FloorRequestResult, FloorState, ParsedRequest, RequestResult } from '@squelch/protocol';
+import type { DtlsParameters, RtpCapabilities, RtpParameters } from 'mediasoup/types';
+import type { FloorGrant } from '../floor/FloorStore';
+import type { AccessPolicy } from './AccessPolicy';
+import type { FloorControl } from './FloorControl';
+import type { Session } from './Session';
+import type { SessionRegistry } from './SessionRegistry';
+
+export interface HandlerContext {
+  nodeId: string;
+  access: AccessPolicy;
+  floor: FloorControl;
+  registry: SessionRegistry;
+}
+
+type AuthenticatedRequest = Exclude<ParsedRequest, { method: 'authenticate' }>;
+
+export function floorStateOf(grant: FloorGrant | null): FloorState {
+  return grant === null
+    ? { state: 'idle' }
+    : { state: 'taken', holder: { userId: grant.holder.userId, displayName: grant.holder.displayName } };
+}
+
+/**
+ * Handles one validated request of an authenticated session. Returns the result sent to the client; a thrown
+ * ProtocolError becomes a failed response with its code. The switch is exhaustive over the protocol's methods.
+ *
+ * The mediasoup-shaped params were checked for structure at the socket; mediasoup validates their contents
+ * and its refusals are reported as bad_request by the caller.
+ */
+export async function handleRequest(
+  ctx: HandlerContext,
+  session: Session,
+  request: AuthenticatedRequest,
+): Promise<RequestResult<AuthenticatedRequest['method']>> {
+  switch (request.method) {
+    case 'setRtpCapabilities':
+      session.media.setRtpCapabilities(request.params.rtpCapabilities as RtpCapabilities);
+      return {};
+    case 'createTransport':
+      return session.media.createTransport(request.params.direction);
+    case 'connectTransport':
+      await session.media.connectTransport(
+        request.params.transportId,
+        request.params.dtlsParameters as DtlsParameters,
+      );
+      return {};
+    case 'restartIce':
+      return { iceParameters: await session.media.restartIce(request.params.transportId) };
+    case 'produce':
+      return {
+        producerId: await session.media.produce(
+          request.params.transportId,
+          request.params.rtpParameters as RtpParameters,
+        ),
+      };
+    case 'join':
+      return join(ctx, session, request.params.channelId);
+    case 'leave':
+      await leave(ctx, session, request.params.channelId);
+      return {};
+    case 'floor.request':
+      return requestFloor(ctx, session, request.params.channelId);
+    case 'floor.release':
+      return { released: await releaseFloor(ctx, session, request.params.channelId) };
+    case 'floor.heartbeat':
+      return heartbeat(ctx, session, request.params.channelId);
+    case 'report':
+      session.logger[request.params.kind === 'error' ? 'warn' : 'info'](
+        { clientReport: request.params.kind, details: request.params.details },
+        `client: ${request.params.message}`,
+      );
+      return {};
+    case 'ping':
+      return { serverTime: Date.now() };
+  }
+}
+
+async function join(ctx: HandlerContext, session: Session, channelId: string): Promise<RequestResult<'join'>> {
+  if (!(await ctx.access.canUseChannel(session.identity.userId, channelId))) {
+    throw new ProtocolError(ErrorCode.Forbidden, 'You are not assigned to this channel.');
+  }
+  const consumer = await session.media.listen(channelId);
+  if (session.closed) throw new ProtocolError(ErrorCode.InvalidState, 'The session closed while joining.');
+  ctx.registry.join(session, channelId);
+  let floor: FloorState = { state: 'idle' };
+  try {
+    floor = floorStateOf(await ctx.floor.current(channelId));
+  } catch (error) {
+    session.logger.warn({ err: error, channelId }, 'floor state unavailable at join');
+  }
+  session.logger.info({ channelId }, 'joined channel');
+  return { channelId, consumer, floor };
+}
+
+/** Leaves a channel: releases its floor if held, stops listening. Also used for live access removal. */
+export async function leave(ctx: HandlerContext, session: Session, channelId: string): Promise<void> {
+  if (session.grantOn(channelId) !== undefined) await releaseFloor(ctx, session, channelId);
+  ctx.registry.leave(session, channelId);
+  await session.media.unlisten(channelId);
+  session.logger.info({ channelId }, 'left channel');
+}
+
+async function requestFloor(ctx: HandlerContext, session: Session, channelId: string): Promise<FloorRequestResult> {
+  if (!session.joined.has(channelId)) {
+    return { granted: false, reason: 'not_joined', message: 'Join the channel before talking on it.' };
+  }
+  if (!session.media.hasProducer) {
+    return { granted: false, reason: 'no_microphone', message: 'The microphone is not connected yet.' };
+  }
+  if (!(await ctx.access.canUseChannel(session.identity.userId, channelId))) {
+    return { granted: false, reason: 'not_member', message: 'You are no longer assigned to this channel.' };
+  }
+  const outcome = await ctx.floor.request(channelId, {
+    userId: session.identity.userId,
+    displayName: session.identity.displayName,
+    sessionId: session.id,
+    nodeId: ctx.nodeId,
+  });
+  if (!outcome.granted) {
+    if (outcome.reason === 'busy') {
+      const holder = { userId: outcome.current.holder.userId, displayName: outcome.current.holder.displayName };
+      return { granted: false, reason: 'busy', holder, message: `${holder.displayName} is speaking.` };
+    }
+    return { granted: false, reason: 'unavailable', message: 'Floor control is unavailable; try again.' };
+  }
+  const { grant } = outcome;
+  if (session.closed || !session.joined.has(channelId)) {
+    // The session went away while the lock was taken: give it back at once.
+    await ctx.floor.release(channelId, grant.grantId);
+    return { granted: false, reason: 'not_joined', message: 'The channel was left during the request.' };
+  }
+  session.grants.set(channelId, grant.grantId);
+  await session.media.startTalking(channelId, grant.grantId);
+  session.logger.info({ channelId, grantId: grant.grantId }, 'floor granted');
+  return { granted: true, grantId: grant.grantId, expiresAt: grant.expiresAt, maxDurationMs: ctx.floor.maxDurationMs };
+}
+
+/** Stops the talker's audio at once, then frees the lock. */
+export async function releaseFloor(ctx: HandlerContext, session: Session, channelId: string): Promise<boolean> {
+  const grantId = session.grantOn(channelId);
+  if (grantId === undefined) return false;
+  session.grants.delete(channelId);
+  await session.media.stopTalking(channelId);
+  const released = await ctx.floor.release(channelId, grantId);
+  session.logger.info({ channelId, grantId, released }, 'floor released');
+  return released;
+}
+
+async function heartbeat(ctx: HandlerContext, session: Session, channelId: string): Promise<{ expiresAt: number }> {
+  const grantId = session.grantOn(channelId);
+  if (grantId === undefined) {
+    throw new ProtocolError(ErrorCode.InvalidState, 'You do not hold the floor of this channel.');
+  }
+  const grant = await ctx.floor.heartbeat(channelId, grantId);
+  if (grant === null) {
+    throw new ProtocolError(ErrorCode.InvalidState, 'The floor was lost before this heartbeat.');
+  }
+  return { expiresAt: grant.expiresAt };
+}
