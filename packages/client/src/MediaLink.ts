@@ -1,0 +1,159 @@
+import { Device } from 'mediasoup-client';
+import type { types } from 'mediasoup-client';
+import type { ConsumerOptions, TransportOptions } from '@squelch/protocol';
+import type { SignallingClient } from './SignallingClient';
+
+export interface MediaLinkOptions {
+  /** Opus packet duration the server is configured for (10 or 20 ms). */
+  ptimeMs?: number;
+  /** Receive jitter-buffer target in ms, where the browser supports it. */
+  jitterBufferTargetMs?: number;
+}
+
+/**
+ * The browser side of one session's media: the mediasoup-client Device, at most one send and one receive
+ * transport, the microphone producer and one consumer per joined channel. A MediaLink belongs to one signalling
+ * session; after a reconnect PttClient builds a new one. close() closes transports (and with them producer and
+ * consumers) without stopping the microphone track, which PttClient owns.
+ */
+export class MediaLink {
+  readonly device: Device;
+  readonly #signalling: SignallingClient;
+  readonly #options: MediaLinkOptions;
+  #send: types.Transport | undefined;
+  #recv: types.Transport | undefined;
+  #producer: types.Producer | undefined;
+  readonly #consumers = new Map<string, types.Consumer>();
+  #closed = false;
+
+  private constructor(device: Device, signalling: SignallingClient, options: MediaLinkOptions) {
+    this.device = device;
+    this.#signalling = signalling;
+    this.#options = options;
+  }
+
+  /** Loads the device with the router's capabilities and creates the receive transport. */
+  static async create(
+    signalling: SignallingClient,
+    routerRtpCapabilities: unknown,
+    options: MediaLinkOptions,
+  ): Promise<MediaLink> {
+    const device = await Device.factory();
+    await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
+    await signalling.request('setRtpCapabilities', {
+      rtpCapabilities: device.recvRtpCapabilities as unknown as { codecs: { kind: 'audio'; mimeType: string }[] },
+    });
+    const link = new MediaLink(device, signalling, options);
+    link.#recv = await link.#createTransport('recv');
+    return link;
+  }
+
+  get producer(): types.Producer | undefined {
+    return this.#producer;
+  }
+
+  get transports(): { send?: types.Transport; recv?: types.Transport } {
+    return { send: this.#send, recv: this.#recv };
+  }
+
+  /** Creates the send transport and the microphone producer, paused (no RTP leaves until a press). */
+  async produce(track: MediaStreamTrack): Promise<types.Producer> {
+    if (this.#producer !== undefined && !this.#producer.closed) return this.#producer;
+    this.#send ??= await this.#createTransport('send');
+    const producer = await this.#send.produce({
+      track,
+      stopTracks: false,
+      zeroRtpOnPause: true,
+      disableTrackOnPause: true,
+      codecOptions: {
+        opusStereo: false,
+        opusDtx: false,
+        opusFec: true,
+        opusPtime: this.#options.ptimeMs ?? 20,
+        opusMaxAverageBitrate: 32000,
+      },
+    });
+    producer.pause();
+    this.#producer = producer;
+    return producer;
+  }
+
+  /** Creates the consumer for a channel's stream (the server made it when the channel was joined). */
+  async consume(channelId: string, options: ConsumerOptions): Promise<MediaStreamTrack> {
+    const recv = this.#recv;
+    if (recv === undefined) throw new Error('No receive transport');
+    this.#consumers.get(channelId)?.close();
+    const consumer = await recv.consume({
+      id: options.id,
+      producerId: options.producerId,
+      kind: 'audio',
+      rtpParameters: options.rtpParameters as types.RtpParameters,
+    });
+    const target = this.#options.jitterBufferTargetMs;
+    const receiver = consumer.rtpReceiver;
+    if (target !== undefined && receiver !== undefined && 'jitterBufferTarget' in receiver) {
+      try {
+        receiver.jitterBufferTarget = target;
+      } catch {
+        // Out-of-range values are refused by the browser; its default stays.
+      }
+    }
+    this.#consumers.set(channelId, consumer);
+    return consumer.track;
+  }
+
+  dropConsumer(channelId: string): void {
+    this.#consumers.get(channelId)?.close();
+    this.#consumers.delete(channelId);
+  }
+
+  /** Inbound-rtp statistics of a channel's consumer (for quality indicators and tests). */
+  async consumerStats(channelId: string): Promise<RTCStatsReport | undefined> {
+    return this.#consumers.get(channelId)?.getStats();
+  }
+
+  async #createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
+    const options: TransportOptions = await this.#signalling.request('createTransport', { direction });
+    const transportOptions = {
+      id: options.id,
+      iceParameters: options.iceParameters as types.IceParameters,
+      iceCandidates: options.iceCandidates as types.IceCandidate[],
+      dtlsParameters: options.dtlsParameters as types.DtlsParameters,
+      iceServers: options.iceServers,
+    };
+    const transport =
+      direction === 'send'
+        ? this.device.createSendTransport(transportOptions)
+        : this.device.createRecvTransport(transportOptions);
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.#signalling
+        .request('connectTransport', {
+          transportId: transport.id,
+          dtlsParameters: dtlsParameters as unknown as { fingerprints: { algorithm: string; value: string }[] },
+        })
+        .then(() => callback(), errback);
+    });
+    if (direction === 'send') {
+      transport.on('produce', ({ rtpParameters }, callback, errback) => {
+        this.#signalling
+          .request('produce', {
+            transportId: transport.id,
+            kind: 'audio',
+            rtpParameters: rtpParameters as unknown as { codecs: { mimeType: string; payloadType: number }[] },
+          })
+          .then(({ producerId }) => callback({ id: producerId }), errback);
+      });
+    }
+    return transport;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const consumer of this.#consumers.values()) consumer.close();
+    this.#consumers.clear();
+    this.#producer?.close();
+    this.#send?.close();
+    this.#recv?.close();
+  }
+}
