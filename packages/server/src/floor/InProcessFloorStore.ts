@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { TypedEmitter } from '../util/TypedEmitter';
+import type {
+  AcquireResult,
+  FloorGrant,
+  FloorHolder,
+  FloorIdleEvent,
+  FloorStore,
+  FloorStoreEvents,
+  ReleaseOptions,
+} from './FloorStore';
+import { FloorStoreError } from './FloorStoreError';
+import { assertTtl } from './ttl';
+
+/**
+ * The embedded floor store for a single server: locks in a map, one expiry timer per held channel. It is
+ * always healthy; events are emitted synchronously, before the call that caused them resolves.
+ */
+export class InProcessFloorStore implements FloorStore {
+  readonly events: TypedEmitter<FloorStoreEvents>;
+  readonly #locks = new Map<string, { grant: FloorGrant; timer: NodeJS.Timeout }>();
+  #closed = false;
+
+  constructor(options: { logger?: Logger } = {}) {
+    this.events = new TypedEmitter<FloorStoreEvents>(options.logger?.child({ module: 'floor-store' }));
+  }
+
+  acquire(channelId: string, holder: FloorHolder, ttlMs: number): Promise<AcquireResult> {
+    return this.#run(() => {
+      assertTtl(ttlMs);
+      const held = this.#locks.get(channelId);
+      if (held !== undefined) return { granted: false, current: held.grant };
+      const now = Date.now();
+      const grant: FloorGrant = {
+        grantId: randomUUID(),
+        channelId,
+        holder: { ...holder },
+        grantedAt: now,
+        expiresAt: now + ttlMs,
+      };
+      this.#locks.set(channelId, { grant, timer: this.#expireLater(grant, ttlMs) });
+      this.events.emit('taken', grant);
+      return { granted: true, grant };
+    });
+  }
+
+  renew(channelId: string, grantId: string, ttlMs: number): Promise<FloorGrant | null> {
+    return this.#run(() => {
+      assertTtl(ttlMs);
+      const held = this.#locks.get(channelId);
+      if (held?.grant.grantId !== grantId) return null;
+      clearTimeout(held.timer);
+      const grant: FloorGrant = { ...held.grant, expiresAt: Date.now() + ttlMs };
+      this.#locks.set(channelId, { grant, timer: this.#expireLater(grant, ttlMs) });
+      return grant;
+    });
+  }
+
+  release(channelId: string, grantId: string, options: ReleaseOptions = {}): Promise<boolean> {
+    return this.#run(() => {
+      const held = this.#locks.get(channelId);
+      if (held?.grant.grantId !== grantId) return false;
+      this.#end(held.grant, 'released', options);
+      return true;
+    });
+  }
+
+  current(channelId: string): Promise<FloorGrant | null> {
+    return this.#run(() => this.#locks.get(channelId)?.grant ?? null);
+  }
+
+  isHealthy(): boolean {
+    return !this.#closed;
+  }
+
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    for (const { timer } of this.#locks.values()) clearTimeout(timer);
+    this.#locks.clear();
+    return Promise.resolve();
+  }
+
+  #expireLater(grant: FloorGrant, ttlMs: number): NodeJS.Timeout {
+    return setTimeout(() => {
+      if (this.#locks.get(grant.channelId)?.grant.grantId === grant.grantId) this.#end(grant, 'expired', {});
+    }, ttlMs);
+  }
+
+  #end(grant: FloorGrant, reason: FloorIdleEvent['reason'], options: ReleaseOptions): void {
+    const held = this.#locks.get(grant.channelId);
+    if (held !== undefined) clearTimeout(held.timer);
+    this.#locks.delete(grant.channelId);
+    const event: FloorIdleEvent = { channelId: grant.channelId, grantId: grant.grantId, reason };
+    if (options.revokeReason !== undefined) event.revokeReason = options.revokeReason;
+    this.events.emit('idle', event);
+  }
+
+  #run<T>(operation: () => T): Promise<T> {
+    if (this.#closed) return Promise.reject(new FloorStoreError('The floor store is closed.'));
+    try {
+      return Promise.resolve(operation());
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
