@@ -1,0 +1,149 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { openDatabase, type Database, type DatabaseConfig } from '../db/Database';
+import { registerApi } from '../http/api';
+import { TypedEmitter } from '../util/TypedEmitter';
+import { accessPairs } from './access/accessPairs';
+import { AccessTokens } from './auth/accessTokens';
+import { AuthService } from './auth/AuthService';
+import { LoginLimiter, defaultLoginRateLimit, type LoginRateLimit } from './auth/loginLimiter';
+import { PasswordHasher, defaultPasswordHashing, type PasswordHashingOptions } from './auth/passwordHasher';
+import { seedDemoIfEmpty, type DemoAccount } from './demoSeed';
+import type { ControlPlaneEvents } from './events';
+import { AssignmentService } from './services/AssignmentService';
+import { AuditService } from './services/AuditService';
+import { ChannelService } from './services/ChannelService';
+import type { ServiceContext } from './services/context';
+import { EventService } from './services/EventService';
+import { MeService } from './services/MeService';
+import { MembershipService } from './services/MembershipService';
+import { TeamService } from './services/TeamService';
+import { UserService } from './services/UserService';
+import type { Identity } from './types';
+
+export interface ControlPlaneAuthOptions {
+  /** HMAC key for access tokens, at least 32 bytes. Every node of a deployment uses the same one. */
+  jwtSecret: string;
+  /** Default 900 (15 min). */
+  accessTokenTtlSec?: number;
+  /** Default 604800 (7 days); each refresh extends it. */
+  refreshTokenTtlSec?: number;
+  /** Default 10 s; see AuthServiceOptions.rotationGraceSec. */
+  refreshRotationGraceSec?: number;
+  /** Argon2id cost; default 19 MiB, 2 passes. */
+  passwordHashing?: PasswordHashingOptions;
+  /** Login attempts per client address and e-mail; default 10 per 5 minutes. */
+  loginRateLimit?: LoginRateLimit;
+  /** Whether the refresh cookie is marked Secure; default true (HTTPS everywhere). */
+  secureCookies?: boolean;
+}
+
+export interface ControlPlaneOptions {
+  database: DatabaseConfig;
+  auth: ControlPlaneAuthOptions;
+  logger: Logger;
+}
+
+/** The services behind the REST API. */
+export interface ControlPlaneServices {
+  auth: AuthService;
+  users: UserService;
+  events: EventService;
+  memberships: MembershipService;
+  teams: TeamService;
+  channels: ChannelService;
+  assignments: AssignmentService;
+  me: MeService;
+  audit: AuditService;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Users, roles, events, teams, channels, authentication and authorization, in PostgreSQL or PGlite.
+ * Owns its database; `close()` closes it.
+ */
+export class ControlPlane {
+  /** Changes the signalling layer must act on (lost channel access, disabled users). */
+  readonly events: TypedEmitter<ControlPlaneEvents>;
+  readonly services: ControlPlaneServices;
+  readonly #database: Database;
+  readonly #ctx: ServiceContext;
+  readonly #hasher: PasswordHasher;
+  readonly #secureCookies: boolean;
+  readonly #refreshTokenTtlSec: number;
+  #closing: Promise<void> | undefined;
+
+  private constructor(database: Database, options: ControlPlaneOptions) {
+    const logger = options.logger.child({ module: 'controlplane' });
+    const auth = options.auth;
+    this.#database = database;
+    this.events = new TypedEmitter<ControlPlaneEvents>(logger);
+    this.#ctx = { db: database.db, events: this.events, logger };
+    this.#hasher = new PasswordHasher(auth.passwordHashing ?? defaultPasswordHashing);
+    this.#secureCookies = auth.secureCookies ?? true;
+    this.#refreshTokenTtlSec = auth.refreshTokenTtlSec ?? 7 * 86_400;
+    const tokens = new AccessTokens(auth.jwtSecret, auth.accessTokenTtlSec ?? 900);
+    const limiter = new LoginLimiter(auth.loginRateLimit ?? defaultLoginRateLimit);
+    this.services = {
+      auth: new AuthService(
+        { ...this.#ctx, logger: logger.child({ module: 'auth' }) },
+        { hasher: this.#hasher, tokens, limiter },
+        {
+          refreshTokenTtlSec: this.#refreshTokenTtlSec,
+          rotationGraceSec: auth.refreshRotationGraceSec ?? 10,
+        },
+      ),
+      users: new UserService(this.#ctx, this.#hasher),
+      events: new EventService(this.#ctx),
+      memberships: new MembershipService(this.#ctx),
+      teams: new TeamService(this.#ctx),
+      channels: new ChannelService(this.#ctx),
+      assignments: new AssignmentService(this.#ctx),
+      me: new MeService(this.#ctx),
+      audit: new AuditService(this.#ctx),
+    };
+  }
+
+  /** Opens the database, applies pending migrations and returns a ready control plane. */
+  static async open(options: ControlPlaneOptions): Promise<ControlPlane> {
+    // Validate the auth settings before touching the database.
+    new AccessTokens(options.auth.jwtSecret, options.auth.accessTokenTtlSec ?? 900);
+    const database = await openDatabase(options.database, options.logger);
+    return new ControlPlane(database, options);
+  }
+
+  /** The identity behind a valid access token of an enabled user, as of now; null otherwise. */
+  verifyAccessToken(token: string): Promise<Identity | null> {
+    return this.services.auth.verifyAccessToken(token);
+  }
+
+  /** Whether the user may use (listen and talk on) the channel now. */
+  async canUseChannel(userId: string, channelId: string): Promise<boolean> {
+    if (!UUID.test(userId) || !UUID.test(channelId)) return false;
+    return (await accessPairs(this.#ctx.db, { userId, channelIds: [channelId] })).length > 0;
+  }
+
+  /** Mounts the REST API under /api (with /api/openapi.json) on the given Fastify instance. */
+  async registerRoutes(app: FastifyInstance): Promise<void> {
+    await registerApi(app, {
+      services: this.services,
+      logger: this.#ctx.logger.child({ module: 'api' }),
+      cookie: { secure: this.#secureCookies, maxAgeSec: this.#refreshTokenTtlSec },
+    });
+  }
+
+  /** Seeds the demo event and accounts into an empty database; null if it had users already. */
+  seedDemoIfEmpty(): Promise<DemoAccount[] | null> {
+    return seedDemoIfEmpty(this.#ctx, this.#hasher);
+  }
+
+  /** Idempotent: closes the database. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.events.removeAllListeners();
+      await this.#database.close();
+    })();
+    return this.#closing;
+  }
+}

@@ -1,0 +1,29 @@
+import { forbidden } from '../errors';
+import { eventRoleOf } from '../repositories/eventMembers';
+import type { Executor } from '../repositories/executor';
+import type { Actor, EventRole } from '../types';
+
+/** Users, events and roles are admin settings. */
+export function requireAdmin(actor: Actor): void {
+  if (!actor.isAdmin) throw forbidden('Only an administrator can do this.');
+}
+
+/** Admins, or dispatchers of this event: managing teams, channels and assignments. */
+export async function requireDispatchOf(db: Executor, actor: Actor, eventId: string): Promise<void> {
+  if (actor.isAdmin) return;
+  const role = await eventRoleOf(db, eventId, actor.userId);
+  if (role !== 'dispatch')
+    throw forbidden('Only an administrator or a dispatcher of this event can do this.');
+}
+
+/** Admins, or members of this event in any role. Returns the member's role (undefined for an admin). */
+export async function requireMemberOf(
+  db: Executor,
+  actor: Actor,
+  eventId: string,
+): Promise<EventRole | undefined> {
+  const role = await eventRoleOf(db, eventId, actor.userId);
+  if (actor.isAdmin) return role;
+  if (role === undefined) throw forbidden('You are not a member of this event.');
+  return role;
+}

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initial } from './001_initial';
+
+/**
+ * Every migration, keyed by a name that sorts in the order they must run. Listed here (rather than found by
+ * scanning a folder) so they work the same under tsx, vitest and any bundler.
+ */
+const migrations: Record<string, Migration> = {
+  '001_initial': initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

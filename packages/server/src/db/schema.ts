@@ -1,0 +1,99 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Per-event role of a member. Admin is global and lives on the user row. */
+export type EventRole = 'dispatch' | 'general';
+
+/** A timestamp column: the database fills it in, code reads a Date. */
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  is_admin: Generated<boolean>;
+  disabled: Generated<boolean>;
+  /** Access tokens issued before this instant are no longer accepted (password reset, disable). */
+  sessions_revoked_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface EventsTable {
+  id: Generated<string>;
+  name: string;
+  description: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface TeamsTable {
+  id: Generated<string>;
+  event_id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface ChannelsTable {
+  id: Generated<string>;
+  team_id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface EventMembersTable {
+  event_id: string;
+  user_id: string;
+  role: EventRole;
+  created_at: CreatedAt;
+}
+
+export interface ChannelMembersTable {
+  channel_id: string;
+  user_id: string;
+  created_at: CreatedAt;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  /** Written as a JSON string, read back as the parsed value. */
+  details: ColumnType<Record<string, unknown>, string, never>;
+  at: CreatedAt;
+}
+
+export type RefreshTokenRevocation = 'rotated' | 'logout' | 'reuse' | 'password_reset' | 'disabled';
+
+export interface RefreshTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  /** All tokens descended from one login share a family; reuse of a rotated token revokes the family. */
+  family_id: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  revoked_at: Date | null;
+  revoked_reason: RefreshTokenRevocation | null;
+}
+
+/** The database as Kysely sees it. */
+export interface DB {
+  users: UsersTable;
+  events: EventsTable;
+  teams: TeamsTable;
+  channels: ChannelsTable;
+  event_members: EventMembersTable;
+  channel_members: ChannelMembersTable;
+  audit_log: AuditLogTable;
+  refresh_tokens: RefreshTokensTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type EventRow = Selectable<EventsTable>;
+export type TeamRow = Selectable<TeamsTable>;
+export type ChannelRow = Selectable<ChannelsTable>;
+export type EventMemberRow = Selectable<EventMembersTable>;
+export type AuditRow = Selectable<AuditLogTable>;
+export type RefreshTokenRow = Selectable<RefreshTokensTable>;
