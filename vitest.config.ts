@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
+          globalSetup: ['e2e/support/globalSetup.ts'],
           // Real browsers and media servers: one file at a time on a 2-core machine.
           fileParallelism: false,
           testTimeout: 90_000,

@@ -116,7 +116,6 @@ async function requestFloor(ctx: HandlerContext, session: Session, channelId: st
     userId: session.identity.userId,
     displayName: session.identity.displayName,
     sessionId: session.id,
-    nodeId: ctx.nodeId,
   });
   if (!outcome.granted) {
     if (outcome.reason === 'busy') {

@@ -1,0 +1,70 @@
+import WebSocket from 'ws';
+
+/** A raw signalling socket from Node, for protocol-level tests (malformed input, unknown methods). */
+export class RawSocket {
+  readonly ws: WebSocket;
+  readonly #frames: unknown[] = [];
+  readonly #waiters: (() => void)[] = [];
+  closed: { code: number; reason: string } | undefined;
+
+  private constructor(ws: WebSocket) {
+    this.ws = ws;
+    ws.on('message', (data: Buffer) => {
+      this.#frames.push(JSON.parse(data.toString('utf8')) as unknown);
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+    ws.on('close', (code, reason) => {
+      this.closed = { code, reason: reason.toString('utf8') };
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+  }
+
+  static async open(baseUrl: string): Promise<RawSocket> {
+    const ws = new WebSocket(`${baseUrl.replace('https://', 'wss://')}/ws`, { rejectUnauthorized: false });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return new RawSocket(ws);
+  }
+
+  send(value: unknown): void {
+    this.ws.send(typeof value === 'string' ? value : JSON.stringify(value));
+  }
+
+  /** The next frame matching `predicate` (frames that do not match stay queued). */
+  async next(predicate: (frame: Record<string, unknown>) => boolean = () => true, timeoutMs = 5000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.#frames.findIndex((frame) => predicate(frame as Record<string, unknown>));
+      if (index >= 0) return this.#frames.splice(index, 1)[0] as Record<string, unknown>;
+      if (this.closed !== undefined) throw new Error(`socket closed (${this.closed.code}) before the frame arrived`);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error('timed out waiting for a signalling frame');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Sends a request and returns its response frame. */
+  async request(id: number, method: string, params?: unknown): Promise<Record<string, unknown>> {
+    this.send({ id, method, params });
+    return this.next((frame) => frame.id === id);
+  }
+
+  async waitClosed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.closed === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (this.closed === undefined) throw new Error('socket did not close');
+    return this.closed;
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}

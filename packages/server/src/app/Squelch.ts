@@ -1,0 +1,214 @@
+import fs from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { PasswordHashingOptions } from '../controlplane/auth/passwordHasher';
+import { ControlPlane } from '../controlplane/ControlPlane';
+import type { DemoAccount } from '../controlplane/demoSeed';
+import { FloorService, InProcessFloorStore, RedisFloorStore } from '../floor';
+import type { FloorStore } from '../floor';
+import { createHttpServer } from '../http/HttpServer';
+import { loadTls } from '../http/tls';
+import { ChannelStreams } from '../media/ChannelStreams';
+import { turnIceServers } from '../media/turnCredentials';
+import { WorkerPool } from '../media/WorkerPool';
+import { SignallingServer } from '../signalling/SignallingServer';
+import { controlPlaneAccess } from './accessPolicy';
+import { resolveJwtSecret } from './jwtSecret';
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/** One real query against the database: a membership lookup that matches nothing. */
+async function databaseReachable(controlPlane: ControlPlane): Promise<boolean> {
+  await controlPlane.canUseChannel(NIL_UUID, NIL_UUID);
+  return true;
+}
+
+export interface SquelchOptions {
+  /** Argon2 cost override (tests use cheap hashing). */
+  passwordHashing?: PasswordHashingOptions;
+}
+
+/**
+ * One Squelch server node: control plane, floor service, media workers, HTTPS + WSS. This is the owner of
+ * everything the process runs; close() shuts it down in order:
+ * signalling (clients told to reconnect, sessions closed, floors released) → HTTP → floor service → floor
+ * store → channel streams → media workers → control plane (database).
+ */
+export class Squelch {
+  readonly config: Config;
+  readonly controlPlane: ControlPlane;
+  readonly floor: FloorService;
+  readonly floorStore: FloorStore;
+  readonly pool: WorkerPool;
+  readonly streams: ChannelStreams;
+  readonly http: FastifyInstance;
+  readonly signalling: SignallingServer;
+  /** Demo accounts created on this start (only on the first start of an empty database). */
+  readonly seededAccounts: DemoAccount[] | null;
+  readonly #logger: Logger;
+  #closing: Promise<void> | undefined;
+
+  private constructor(parts: {
+    config: Config;
+    controlPlane: ControlPlane;
+    floor: FloorService;
+    floorStore: FloorStore;
+    pool: WorkerPool;
+    streams: ChannelStreams;
+    http: FastifyInstance;
+    signalling: SignallingServer;
+    seededAccounts: DemoAccount[] | null;
+    logger: Logger;
+  }) {
+    this.config = parts.config;
+    this.controlPlane = parts.controlPlane;
+    this.floor = parts.floor;
+    this.floorStore = parts.floorStore;
+    this.pool = parts.pool;
+    this.streams = parts.streams;
+    this.http = parts.http;
+    this.signalling = parts.signalling;
+    this.seededAccounts = parts.seededAccounts;
+    this.#logger = parts.logger;
+  }
+
+  static async start(config: Config, logger: Logger, options: SquelchOptions = {}): Promise<Squelch> {
+    await fs.mkdir(config.dataDir, { recursive: true });
+    const cleanup: (() => Promise<void> | void)[] = [];
+    try {
+      const jwtSecret = await resolveJwtSecret(config.auth.jwtSecret, config.dataDir);
+      const controlPlane = await ControlPlane.open({
+        database: config.database,
+        auth: {
+          jwtSecret,
+          accessTokenTtlSec: config.auth.accessTokenTtlSec,
+          refreshTokenTtlSec: config.auth.refreshTokenTtlSec,
+          ...(options.passwordHashing !== undefined ? { passwordHashing: options.passwordHashing } : {}),
+        },
+        logger,
+      });
+      cleanup.push(() => controlPlane.close());
+      const seededAccounts = config.seedDemo ? await controlPlane.seedDemoIfEmpty() : null;
+
+      const floorStore: FloorStore =
+        config.redisUrl !== undefined
+          ? new RedisFloorStore({ url: config.redisUrl, keyPrefix: 'squelch:', logger })
+          : new InProcessFloorStore({ logger });
+      cleanup.push(() => floorStore.close());
+      const floor = new FloorService({
+        store: floorStore,
+        nodeId: config.nodeId,
+        ttlMs: config.floor.ttlMs,
+        maxDurationMs: config.floor.maxDurationMs,
+        logger,
+      });
+      cleanup.push(() => floor.close());
+
+      const pool = await WorkerPool.create({
+        size: config.media.workers,
+        listenIp: config.media.listenIp,
+        announcedAddress: config.media.announcedAddress,
+        basePort: config.media.basePort,
+        ptime: config.media.opusPtime,
+        logger,
+      });
+      cleanup.push(() => pool.close());
+      const streams = new ChannelStreams({ ptime: config.media.opusPtime, logger });
+      cleanup.push(() => streams.close());
+
+      const tls = await loadTls(
+        { certFile: config.http.tlsCertFile, keyFile: config.http.tlsKeyFile, dataDir: config.dataDir },
+        logger,
+      );
+      const http = await createHttpServer({
+        tls,
+        logger,
+        webRoot: config.webRoot,
+        readiness: [
+          { name: 'mediaWorkers', check: () => pool.healthy() },
+          { name: 'floorStore', check: () => floorStore.isHealthy() },
+          { name: 'database', check: () => databaseReachable(controlPlane) },
+        ],
+      });
+      cleanup.push(() => http.close());
+      await controlPlane.registerRoutes(http);
+
+      const turn = config.turn;
+      const signalling = new SignallingServer({
+        path: '/ws',
+        nodeId: config.nodeId,
+        access: controlPlaneAccess(controlPlane),
+        floor,
+        pool,
+        streams,
+        iceServers: (userId) => (turn === undefined ? [] : turnIceServers(turn, userId)),
+        logger,
+      });
+      signalling.attach(http.server);
+      cleanup.push(() => signalling.close());
+
+      await http.listen({ host: config.http.host, port: config.http.port });
+      const squelch = new Squelch({
+        config,
+        controlPlane,
+        floor,
+        floorStore,
+        pool,
+        streams,
+        http,
+        signalling,
+        seededAccounts,
+        logger,
+      });
+      logger.info({ url: squelch.url, nodeId: config.nodeId, workers: config.media.workers }, 'Squelch is ready');
+      return squelch;
+    } catch (error) {
+      for (const step of cleanup.reverse()) {
+        try {
+          await step();
+        } catch {
+          // Best effort while failing to start.
+        }
+      }
+      throw error;
+    }
+  }
+
+  /** The port the HTTPS server listens on (useful when configured as 0). */
+  get port(): number {
+    return (this.http.server.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    const host = this.config.http.host === '0.0.0.0' ? 'localhost' : this.config.http.host;
+    return `https://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
+  }
+
+  /** Graceful shutdown in ownership order; idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    const steps: [string, () => Promise<void> | void][] = [
+      ['signalling', () => this.signalling.close()],
+      ['http', () => this.http.close()],
+      ['floor', () => this.floor.close()],
+      ['floorStore', () => this.floorStore.close()],
+      ['streams', () => this.streams.close()],
+      ['workers', () => this.pool.close()],
+      ['controlPlane', () => this.controlPlane.close()],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        this.#logger.error({ err: error, step: name }, 'shutdown step failed');
+      }
+    }
+    this.#logger.info('Squelch stopped');
+  }
+}

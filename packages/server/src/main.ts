@@ -1,0 +1,44 @@
+import { Squelch } from './app/Squelch';
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './observability/logger';
+
+/** Process entry: configuration, logger, the server node, signal handling. Nothing else lives here. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env, process.cwd());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const squelch = await Squelch.start(config, logger);
+  if (squelch.seededAccounts !== null) {
+    const lines = squelch.seededAccounts.map(
+      (account) => `  ${account.role.padEnd(9)} ${account.email.padEnd(32)} ${account.password}  (${account.displayName})`,
+    );
+    process.stdout.write(
+      `\nDemo event seeded. These passwords are shown only once:\n${lines.join('\n')}\n\nOpen ${squelch.url}\n\n`,
+    );
+  }
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    squelch.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Squelch failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
