@@ -8,6 +8,7 @@ import { AccessTokens } from './auth/accessTokens';
 import { AuthService } from './auth/AuthService';
 import { LoginLimiter, defaultLoginRateLimit, type LoginRateLimit } from './auth/loginLimiter';
 import { PasswordHasher, defaultPasswordHashing, type PasswordHashingOptions } from './auth/passwordHasher';
+import { bootstrapAdmin, type InitialAdmin } from './bootstrapAdmin';
 import { seedDemoIfEmpty, type DemoAccount } from './demoSeed';
 import type { ControlPlaneEvents } from './events';
 import { AssignmentService } from './services/AssignmentService';
@@ -19,7 +20,7 @@ import { MeService } from './services/MeService';
 import { MembershipService } from './services/MembershipService';
 import { TeamService } from './services/TeamService';
 import { UserService } from './services/UserService';
-import type { Identity } from './types';
+import type { Identity, UserView } from './types';
 
 export interface ControlPlaneAuthOptions {
   /** HMAC key for access tokens, at least 32 bytes. Every node of a deployment uses the same one. */
@@ -136,6 +137,11 @@ export class ControlPlane {
   /** Seeds the demo event and accounts into an empty database; null if it had users already. */
   seedDemoIfEmpty(): Promise<DemoAccount[] | null> {
     return seedDemoIfEmpty(this.#ctx, this.#hasher);
+  }
+
+  /** Creates the first administrator of an empty database; null if it had users already. */
+  bootstrapAdmin(admin: InitialAdmin): Promise<UserView | null> {
+    return bootstrapAdmin(this.#ctx, this.#hasher, admin);
   }
 
   /** Idempotent: closes the database. */
