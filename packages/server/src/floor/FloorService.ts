@@ -122,7 +122,7 @@ export class FloorService {
       grant.holder.userId === holder.userId;
     if (!mine) return { granted: false, reason: 'busy', current: grant };
     if (this.#closed) {
-      this.#releaseQuietly(grant, undefined);
+      void this.#releaseQuietly(grant, undefined);
       return unavailable('The floor service is shutting down.');
     }
     this.#adopt(grant);
@@ -173,7 +173,10 @@ export class FloorService {
     }
     const current = await this.#store.current(channelId);
     if (current?.holder.userId !== userId) return;
-    this.#log.info({ channelId, userId, reason, holderNode: current.holder.nodeId }, 'revoking a remote grant');
+    this.#log.info(
+      { channelId, userId, reason, holderNode: current.holder.nodeId },
+      'revoking a remote grant',
+    );
     await this.#store.release(channelId, current.grantId, { revokeReason: reason });
   }
 
@@ -241,14 +244,21 @@ export class FloorService {
 
   #announceRevoked(grant: FloorGrant, reason: FloorRevokeReason): void {
     const { channelId, holder } = grant;
-    this.#log.info({ channelId, userId: holder.userId, sessionId: holder.sessionId, reason }, 'floor revoked');
+    this.#log.info(
+      { channelId, userId: holder.userId, sessionId: holder.sessionId, reason },
+      'floor revoked',
+    );
     this.events.emit('revoked', { grant, reason });
   }
 
   /** Releases a lock whose local grant is already gone; if the store is down, the lock runs out by its TTL. */
   async #releaseQuietly(grant: FloorGrant, reason: FloorRevokeReason | undefined): Promise<void> {
     try {
-      await this.#store.release(grant.channelId, grant.grantId, reason === undefined ? {} : { revokeReason: reason });
+      await this.#store.release(
+        grant.channelId,
+        grant.grantId,
+        reason === undefined ? {} : { revokeReason: reason },
+      );
     } catch (error) {
       this.#log.warn(
         { err: error, channelId: grant.channelId, grantId: grant.grantId },

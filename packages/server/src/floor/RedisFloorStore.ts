@@ -98,7 +98,9 @@ export class RedisFloorStore implements FloorStore {
     this.#eventsChannel = `${options.keyPrefix}floor-events`;
     this.#useNotifications = options.keyspaceNotifications ?? true;
     this.#marginOverride = options.watchdogMarginMs;
-    this.#watchdog = new ExpiryWatchdog((channelId, grantId) => void this.#check(channelId, grantId, 'expired'));
+    this.#watchdog = new ExpiryWatchdog(
+      (channelId, grantId) => void this.#check(channelId, grantId, 'expired'),
+    );
 
     const maxDelay = options.maxReconnectDelayMs ?? 2000;
     const connection: RedisOptions = {
@@ -109,7 +111,8 @@ export class RedisFloorStore implements FloorStore {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,
-      retryStrategy: (attempt) => Math.min(maxDelay, 100 * 2 ** Math.min(attempt - 1, 6)) + Math.random() * 100,
+      retryStrategy: (attempt) =>
+        Math.min(maxDelay, 100 * 2 ** Math.min(attempt - 1, 6)) + Math.random() * 100,
     };
     this.#cmd = new Redis(options.url, { ...connection, connectionName: 'squelch-floor' });
     this.#sub = new Redis(options.url, { ...connection, connectionName: 'squelch-floor-events' });
@@ -181,6 +184,11 @@ export class RedisFloorStore implements FloorStore {
 
   isHealthy(): boolean {
     return this.#up;
+  }
+
+  /** Whether Redis reports expired locks itself (otherwise only the watchdog notices them). */
+  get keyspaceNotificationsActive(): boolean {
+    return this.#notificationsOn;
   }
 
   /** Resolves once the store is connected and caught up; rejects with 'unavailable' after `timeoutMs`. */
@@ -325,7 +333,9 @@ export class RedisFloorStore implements FloorStore {
   }
 
   async #recover(): Promise<void> {
-    const channels = this.#useNotifications ? [this.#eventsChannel, this.#expiredChannel] : [this.#eventsChannel];
+    const channels = this.#useNotifications
+      ? [this.#eventsChannel, this.#expiredChannel]
+      : [this.#eventsChannel];
     await this.#sub.subscribe(...channels);
     this.#notificationsOn = this.#useNotifications && (await this.#enableNotifications());
     await this.#resync();

@@ -27,7 +27,8 @@ function isText(value: unknown): value is string {
 function toHolder(value: unknown): FloorHolder | null {
   if (!isRecord(value)) return null;
   const { userId, displayName, sessionId, nodeId } = value;
-  if (!isText(userId) || typeof displayName !== 'string' || !isText(sessionId) || !isText(nodeId)) return null;
+  if (!isText(userId) || typeof displayName !== 'string' || !isText(sessionId) || !isText(nodeId))
+    return null;
   return { userId, displayName, sessionId, nodeId };
 }
 

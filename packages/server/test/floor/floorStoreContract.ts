@@ -65,7 +65,11 @@ export function describeFloorStoreContract(name: string, fixture: StoreFixture):
       expect(await store.current('ch')).toEqual(grant);
 
       const renewed = await store.renew('ch', grant.grantId, 20_000);
-      expect(renewed).toMatchObject({ grantId: grant.grantId, holder: grant.holder, grantedAt: grant.grantedAt });
+      expect(renewed).toMatchObject({
+        grantId: grant.grantId,
+        holder: grant.holder,
+        grantedAt: grant.grantedAt,
+      });
       expect(renewed?.expiresAt).toBeGreaterThanOrEqual(grant.grantedAt + 20_000);
       expect((await store.current('ch'))?.expiresAt).toBe(renewed?.expiresAt);
 
@@ -114,7 +118,11 @@ export function describeFloorStoreContract(name: string, fixture: StoreFixture):
       for (let round = 0; round < 200; round += 1) {
         const results = await Promise.all(
           Array.from({ length: 50 }, (_, n) =>
-            (n % 2 === 0 ? a : b).acquire('busy-channel', holder(n, n % 2 === 0 ? 'node-a' : 'node-b'), 10_000),
+            (n % 2 === 0 ? a : b).acquire(
+              'busy-channel',
+              holder(n, n % 2 === 0 ? 'node-a' : 'node-b'),
+              10_000,
+            ),
           ),
         );
         const granted = results.flatMap((result) => (result.granted ? [result.grant] : []));
