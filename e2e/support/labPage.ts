@@ -1,3 +1,5 @@
+// Brings the lab page's `window.lab` declaration into type checking.
+import type {} from '../../packages/web/src/lab/main';
 import type { Page } from 'playwright-core';
 
 /** Drives the lab page (packages/web/lab.html) of one simulated person through its window.lab entry points. */

@@ -1,0 +1,185 @@
+/**
+ * Mouth-to-ear latency through Squelch, with a peer-to-peer baseline and press-to-hear, in one run.
+ *
+ *   npx tsx bench/mouth-to-ear.ts            (BURSTS=40 PRESSES=20 by default)
+ *
+ * - server: page A sends tone bursts (100 ms on, 400 ms off) through a real Squelch node (real mediasoup
+ *   workers) while holding the floor; page B listens on the channel. Both pages run the same AudioWorklet onset
+ *   detector; each received onset is paired with the latest earlier sent onset.
+ * - p2p: the same burst source and detector between two pages over a direct RTCPeerConnection (no server).
+ * - press-to-hear: A holds a steady tone and presses PTT repeatedly; the delay from the press() call to the
+ *   onset heard by B (floor request round trip + media start + network + jitter buffer).
+ * Prints medians, p95 and the ratio server / p2p. Loopback only; the run is bounded and stops by itself.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../e2e/support/browser';
+import { LabPage } from '../e2e/support/labPage';
+import { startTestServer } from '../e2e/support/squelchServer';
+import type { TestServer } from '../e2e/support/squelchServer';
+import { pageAudioScript } from './lib/pageAudio';
+import { fmt, pairOnsets, summarize } from './lib/stats';
+
+const BURSTS = Number(process.env.BURSTS ?? 40);
+const PRESSES = Number(process.env.PRESSES ?? 20);
+const ON_MS = 100;
+const OFF_MS = 400;
+
+async function benchPage(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  await context.addInitScript(pageAudioScript);
+  const page = await context.newPage();
+  await page.goto(url);
+  return page;
+}
+
+async function throughServer(server: TestServer, browser: Browser, channelId: string, tokens: [string, string]) {
+  const sender = new LabPage(await benchPage(browser, `${server.url}/lab.html`));
+  const receiver = new LabPage(await benchPage(browser, `${server.url}/lab.html`));
+  await sender.connect(tokens[0]);
+  await receiver.connect(tokens[1]);
+  await receiver.join(channelId);
+  await receiver.page.evaluate(async (id) => {
+    const track = window.lab.client()?.channelTrack(id);
+    if (track === undefined) throw new Error('no channel track');
+    await window.benchAudio.detect(track);
+  }, channelId);
+  await sender.join(channelId);
+  await sender.page.evaluate(
+    async ([count, on, off]) => {
+      const track = await window.benchAudio.burstSource(1000, on, off, count);
+      await window.lab.client()?.enableMicrophone(track);
+      await window.benchAudio.detect('source');
+    },
+    [BURSTS, ON_MS, OFF_MS] as const,
+  );
+  const press = await sender.press(channelId);
+  if (!press.granted) throw new Error('floor not granted');
+  await new Promise((resolve) => setTimeout(resolve, BURSTS * (ON_MS + OFF_MS) + 1500));
+  await sender.release(channelId);
+  const sent = await sender.page.evaluate(() => window.benchAudio.onsets);
+  const heard = await receiver.page.evaluate(() => window.benchAudio.onsets);
+  await sender.page.context().close();
+  await receiver.page.context().close();
+  return pairOnsets(sent, heard);
+}
+
+async function peerToPeer(browser: Browser, origin: string) {
+  const a = await benchPage(browser, `${origin}/lab.html`);
+  const b = await benchPage(browser, `${origin}/lab.html`);
+  // A granted getUserMedia lets Chromium expose real host candidates instead of unresolvable mDNS names.
+  for (const page of [a, b]) {
+    await page.evaluate(async () => {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      stream.getTracks().forEach((track) => track.stop());
+    });
+  }
+  await b.evaluate(async () => {
+    const pc = new RTCPeerConnection();
+    (window as unknown as { pc: RTCPeerConnection }).pc = pc;
+    pc.ontrack = (event) => void window.benchAudio.detect(event.track);
+  });
+  const offer = await a.evaluate(
+    async ([count, on, off]) => {
+      const pc = new RTCPeerConnection();
+      (window as unknown as { pc: RTCPeerConnection }).pc = pc;
+      const track = await window.benchAudio.burstSource(1000, on, off, count);
+      await window.benchAudio.detect('source');
+      pc.addTrack(track, new MediaStream([track]));
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise<void>((resolve) => {
+        if (pc.iceGatheringState === 'complete') resolve();
+        pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
+      });
+      return pc.localDescription!.toJSON();
+    },
+    [BURSTS, ON_MS, OFF_MS] as const,
+  );
+  const answer = await b.evaluate(async (description) => {
+    const pc = (window as unknown as { pc: RTCPeerConnection }).pc;
+    await pc.setRemoteDescription(description);
+    await pc.setLocalDescription(await pc.createAnswer());
+    await new Promise<void>((resolve) => {
+      if (pc.iceGatheringState === 'complete') resolve();
+      pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
+    });
+    return pc.localDescription!.toJSON();
+  }, offer);
+  await a.evaluate(async (description) => {
+    await (window as unknown as { pc: RTCPeerConnection }).pc.setRemoteDescription(description);
+  }, answer);
+  await new Promise((resolve) => setTimeout(resolve, BURSTS * (ON_MS + OFF_MS) + 1500));
+  const sent = await a.evaluate(() => window.benchAudio.onsets);
+  const heard = await b.evaluate(() => window.benchAudio.onsets);
+  await a.context().close();
+  await b.context().close();
+  return pairOnsets(sent, heard);
+}
+
+async function pressToHear(server: TestServer, browser: Browser, channelId: string, tokens: [string, string]) {
+  const sender = new LabPage(await benchPage(browser, `${server.url}/lab.html`));
+  const receiver = new LabPage(await benchPage(browser, `${server.url}/lab.html`));
+  await sender.connect(tokens[0]);
+  await receiver.connect(tokens[1]);
+  await receiver.join(channelId);
+  await receiver.page.evaluate(async (id) => {
+    const track = window.lab.client()?.channelTrack(id);
+    if (track === undefined) throw new Error('no channel track');
+    await window.benchAudio.detect(track);
+  }, channelId);
+  await sender.join(channelId);
+  await sender.page.evaluate(async () => {
+    await window.lab.client()?.enableMicrophone(await window.benchAudio.steadySource(1000));
+  });
+  const presses: number[] = [];
+  for (let i = 0; i < PRESSES; i += 1) {
+    const pressedAt = await sender.page.evaluate(async (id) => {
+      const at = performance.timeOrigin + performance.now();
+      const result = await window.lab.press(id);
+      return result?.granted === true ? at : null;
+    }, channelId);
+    if (pressedAt !== null) presses.push(pressedAt);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await sender.release(channelId);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const heard = await receiver.page.evaluate(() => window.benchAudio.onsets);
+  await sender.page.context().close();
+  await receiver.page.context().close();
+  return pairOnsets(presses, heard);
+}
+
+function report(name: string, delays: number[]): ReturnType<typeof summarize> {
+  const s = summarize(delays);
+  console.log(`${name.padEnd(28)} n=${String(s.n).padStart(3)}  median ${fmt(s.median)}  p95 ${fmt(s.p95)}  min ${fmt(s.min)}  max ${fmt(s.max)}`);
+  return s;
+}
+
+async function main(): Promise<void> {
+  const server = await startTestServer({ workers: 2, env: { SQUELCH_FLOOR_MAX_DURATION_MS: '600000' } });
+  const browser = await launchChromium();
+  try {
+    const { eventId, channels } = await server.createChannels(['Bench']);
+    const channelId = channels.Bench!;
+    const alice = await server.createUser('Alice', eventId, [channelId]);
+    const bob = await server.createUser('Bob', eventId, [channelId]);
+    const tokens = async (): Promise<[string, string]> => [await server.token(alice), await server.token(bob)];
+
+    console.log(`mouth-to-ear: ${BURSTS} bursts of ${ON_MS} ms per path, ${PRESSES} presses; Opus ptime ${server.squelch.config.media.opusPtime} ms`);
+    const viaServer = report('through Squelch (SFU)', await throughServer(server, browser.browser, channelId, await tokens()));
+    const p2p = report('peer-to-peer baseline', await peerToPeer(browser.browser, server.url));
+    const press = report('press-to-hear', await pressToHear(server, browser.browser, channelId, await tokens()));
+    console.log(`ratio server / p2p (median): ${(viaServer.median / p2p.median).toFixed(2)}`);
+    console.log(`press-to-hear median ${fmt(press.median)} (target: well under 300 ms)`);
+    if (viaServer.n < BURSTS * 0.75 || p2p.n < BURSTS * 0.75) {
+      console.log('warning: fewer than 75 % of the bursts were paired; figures are less reliable');
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
