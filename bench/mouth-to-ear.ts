@@ -32,7 +32,12 @@ async function benchPage(browser: Browser, url: string): Promise<Page> {
   return page;
 }
 
-async function throughServer(server: TestServer, browser: Browser, channelId: string, tokens: [string, string]) {
+async function throughServer(
+  server: TestServer,
+  browser: Browser,
+  channelId: string,
+  tokens: [string, string],
+) {
   const sender = new LabPage(await benchPage(browser, `${server.url}/lab.html`));
   const receiver = new LabPage(await benchPage(browser, `${server.url}/lab.html`));
   await sender.connect(tokens[0]);
@@ -73,7 +78,7 @@ async function peerToPeer(browser: Browser, origin: string) {
       stream.getTracks().forEach((track) => track.stop());
     });
   }
-  await b.evaluate(async () => {
+  await b.evaluate(() => {
     const pc = new RTCPeerConnection();
     (window as unknown as { pc: RTCPeerConnection }).pc = pc;
     pc.ontrack = (event) => void window.benchAudio.detect(event.track);
@@ -115,7 +120,12 @@ async function peerToPeer(browser: Browser, origin: string) {
   return pairOnsets(sent, heard);
 }
 
-async function pressToHear(server: TestServer, browser: Browser, channelId: string, tokens: [string, string]) {
+async function pressToHear(
+  server: TestServer,
+  browser: Browser,
+  channelId: string,
+  tokens: [string, string],
+) {
   const sender = new LabPage(await benchPage(browser, `${server.url}/lab.html`));
   const receiver = new LabPage(await benchPage(browser, `${server.url}/lab.html`));
   await sender.connect(tokens[0]);
@@ -150,7 +160,9 @@ async function pressToHear(server: TestServer, browser: Browser, channelId: stri
 
 function report(name: string, delays: number[]): ReturnType<typeof summarize> {
   const s = summarize(delays);
-  console.log(`${name.padEnd(28)} n=${String(s.n).padStart(3)}  median ${fmt(s.median)}  p95 ${fmt(s.p95)}  min ${fmt(s.min)}  max ${fmt(s.max)}`);
+  console.log(
+    `${name.padEnd(28)} n=${String(s.n).padStart(3)}  median ${fmt(s.median)}  p95 ${fmt(s.p95)}  min ${fmt(s.min)}  max ${fmt(s.max)}`,
+  );
   return s;
 }
 
@@ -162,12 +174,23 @@ async function main(): Promise<void> {
     const channelId = channels.Bench!;
     const alice = await server.createUser('Alice', eventId, [channelId]);
     const bob = await server.createUser('Bob', eventId, [channelId]);
-    const tokens = async (): Promise<[string, string]> => [await server.token(alice), await server.token(bob)];
+    const tokens = async (): Promise<[string, string]> => [
+      await server.token(alice),
+      await server.token(bob),
+    ];
 
-    console.log(`mouth-to-ear: ${BURSTS} bursts of ${ON_MS} ms per path, ${PRESSES} presses; Opus ptime ${server.squelch.config.media.opusPtime} ms`);
-    const viaServer = report('through Squelch (SFU)', await throughServer(server, browser.browser, channelId, await tokens()));
+    console.log(
+      `mouth-to-ear: ${BURSTS} bursts of ${ON_MS} ms per path, ${PRESSES} presses; Opus ptime ${server.squelch.config.media.opusPtime} ms`,
+    );
+    const viaServer = report(
+      'through Squelch (SFU)',
+      await throughServer(server, browser.browser, channelId, await tokens()),
+    );
     const p2p = report('peer-to-peer baseline', await peerToPeer(browser.browser, server.url));
-    const press = report('press-to-hear', await pressToHear(server, browser.browser, channelId, await tokens()));
+    const press = report(
+      'press-to-hear',
+      await pressToHear(server, browser.browser, channelId, await tokens()),
+    );
     console.log(`ratio server / p2p (median): ${(viaServer.median / p2p.median).toFixed(2)}`);
     console.log(`press-to-hear median ${fmt(press.median)} (target: well under 300 ms)`);
     if (viaServer.n < BURSTS * 0.75 || p2p.n < BURSTS * 0.75) {

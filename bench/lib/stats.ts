@@ -1,8 +1,21 @@
 /** Median, p95 and friends of a sample, for printing. */
-export function summarize(values: number[]): { n: number; median: number; p95: number; min: number; max: number } {
+export function summarize(values: number[]): {
+  n: number;
+  median: number;
+  p95: number;
+  min: number;
+  max: number;
+} {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))] ?? NaN;
-  return { n: sorted.length, median: at(0.5), p95: at(0.95), min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN };
+  const at = (q: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))] ?? NaN;
+  return {
+    n: sorted.length,
+    median: at(0.5),
+    p95: at(0.95),
+    min: sorted[0] ?? NaN,
+    max: sorted.at(-1) ?? NaN,
+  };
 }
 
 /** Pairs each received onset with the latest earlier sent onset (within `maxMs`) and returns the delays. */

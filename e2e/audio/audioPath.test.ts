@@ -111,10 +111,7 @@ describe('audio path through the SFU', () => {
     await alice.release(x);
     expect(await bob.waitForLevel(x, 'below', 0.01, 3000)).not.toBeNull();
 
-    const consumerBefore = await alice.page.evaluate(
-      (id) => window.lab.client()?.channelTrack(id)?.id,
-      x,
-    );
+    const consumerBefore = await alice.page.evaluate((id) => window.lab.client()?.channelTrack(id)?.id, x);
     expect((await bob.press(x)).granted).toBe(true);
     try {
       expect(await alice.waitForLevel(x, 'above', 0.05, 3000)).not.toBeNull();

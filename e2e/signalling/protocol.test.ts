@@ -41,7 +41,9 @@ describe('signalling protocol', () => {
     expect(String((notJson.error as { message: string }).message)).toMatch(/JSON/);
 
     socket.send({ id: 'seven', method: 'ping' });
-    expect(await socket.next((frame) => frame.ok === false)).toMatchObject({ error: { code: 'bad_request' } });
+    expect(await socket.next((frame) => frame.ok === false)).toMatchObject({
+      error: { code: 'bad_request' },
+    });
 
     expect(await socket.request(2, 'teleport', {})).toMatchObject({
       id: 2,
@@ -54,7 +56,9 @@ describe('signalling protocol', () => {
     expect(String((badParams.error as { message: string }).message)).toContain('channelId');
 
     socket.send(Buffer.from([1, 2, 3]));
-    expect(await socket.next((frame) => frame.ok === false)).toMatchObject({ error: { code: 'bad_request' } });
+    expect(await socket.next((frame) => frame.ok === false)).toMatchObject({
+      error: { code: 'bad_request' },
+    });
 
     const ping = await socket.request(4, 'ping', {});
     expect(ping).toMatchObject({ id: 4, ok: true });
@@ -86,10 +90,12 @@ describe('signalling protocol', () => {
       ok: false,
       error: { code: 'invalid_state' },
     });
-    expect(await socket.request(4, 'connectTransport', {
-      transportId: 'nope',
-      dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] },
-    })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(
+      await socket.request(4, 'connectTransport', {
+        transportId: 'nope',
+        dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await socket.request(5, 'floor.request', { channelId: channelX })).toMatchObject({
       ok: true,
       result: { granted: false, reason: 'not_joined' },

@@ -15,7 +15,22 @@ export function toneFile(frequency = 1000): string {
   const file = path.join(dir, `tone-${frequency}.wav`);
   if (!fs.existsSync(file)) {
     const partial = `${file}.${process.pid}.wav`;
-    execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', partial, 'synth', '10', 'sine', String(frequency), 'vol', '0.5']);
+    execFileSync('sox', [
+      '-n',
+      '-r',
+      '48000',
+      '-c',
+      '1',
+      '-b',
+      '16',
+      partial,
+      'synth',
+      '10',
+      'sine',
+      String(frequency),
+      'vol',
+      '0.5',
+    ]);
     fs.renameSync(partial, file);
   }
   return file;
@@ -32,7 +47,9 @@ export interface TestBrowser {
  * Launches Debian's Chromium headless with a fake microphone playing `audioFile`, fake media permission
  * prompts accepted, and autoplay allowed. One browser per test file; one context per simulated person.
  */
-export async function launchChromium(options: { audioFile?: string; denyMicrophone?: boolean } = {}): Promise<TestBrowser> {
+export async function launchChromium(
+  options: { audioFile?: string; denyMicrophone?: boolean } = {},
+): Promise<TestBrowser> {
   const userDataDir = await fs2.mkdtemp(path.join(os.tmpdir(), 'squelch-chromium-'));
   const args = [
     '--no-sandbox',

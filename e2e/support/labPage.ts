@@ -21,7 +21,9 @@ export class LabPage {
     }, channelId);
   }
 
-  async press(channelId: string): Promise<{ granted: boolean; reason?: string; holder?: { displayName: string } }> {
+  async press(
+    channelId: string,
+  ): Promise<{ granted: boolean; reason?: string; holder?: { displayName: string } }> {
     return this.page.evaluate(async (id) => {
       const result = await window.lab.press(id);
       if (result === undefined) throw new Error('not connected');
@@ -35,11 +37,19 @@ export class LabPage {
 
   /** RMS and dominant frequency of what this person hears on a channel over `ms`. */
   async measure(channelId: string, ms = 1000): Promise<{ rms: number; peakHz: number }> {
-    return this.page.evaluate(async ([id, duration]) => window.lab.measure(id, duration), [channelId, ms] as const);
+    return this.page.evaluate(async ([id, duration]) => window.lab.measure(id, duration), [
+      channelId,
+      ms,
+    ] as const);
   }
 
   /** Polls the received level until it crosses `threshold` in the given direction; returns elapsed ms or null. */
-  async waitForLevel(channelId: string, direction: 'above' | 'below', threshold: number, timeoutMs: number): Promise<number | null> {
+  async waitForLevel(
+    channelId: string,
+    direction: 'above' | 'below',
+    threshold: number,
+    timeoutMs: number,
+  ): Promise<number | null> {
     return this.page.evaluate(
       async ([id, dir, limit, timeout]) => {
         const start = performance.now();

@@ -33,12 +33,16 @@ export class RawSocket {
   }
 
   /** The next frame matching `predicate` (frames that do not match stay queued). */
-  async next(predicate: (frame: Record<string, unknown>) => boolean = () => true, timeoutMs = 5000): Promise<Record<string, unknown>> {
+  async next(
+    predicate: (frame: Record<string, unknown>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const index = this.#frames.findIndex((frame) => predicate(frame as Record<string, unknown>));
       if (index >= 0) return this.#frames.splice(index, 1)[0] as Record<string, unknown>;
-      if (this.closed !== undefined) throw new Error(`socket closed (${this.closed.code}) before the frame arrived`);
+      if (this.closed !== undefined)
+        throw new Error(`socket closed (${this.closed.code}) before the frame arrived`);
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new Error('timed out waiting for a signalling frame');
       await new Promise<void>((resolve) => {

@@ -61,7 +61,11 @@ export async function startTestServer(
   if (adminAccount === undefined) throw new Error('The demo seed did not create an admin');
   const auth = squelch.controlPlane.services.auth;
   const adminSession = await auth.login(adminAccount.email, adminAccount.password, '127.0.0.1');
-  const admin: Actor = { userId: adminSession.user.id, displayName: adminSession.user.displayName, isAdmin: true };
+  const admin: Actor = {
+    userId: adminSession.user.id,
+    displayName: adminSession.user.displayName,
+    isAdmin: true,
+  };
   const services = squelch.controlPlane.services;
 
   return {

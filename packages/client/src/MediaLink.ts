@@ -41,7 +41,9 @@ export class MediaLink {
     const device = await Device.factory();
     await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
     await signalling.request('setRtpCapabilities', {
-      rtpCapabilities: device.recvRtpCapabilities as unknown as { codecs: { kind: 'audio'; mimeType: string }[] },
+      rtpCapabilities: device.recvRtpCapabilities as unknown as {
+        codecs: { kind: 'audio'; mimeType: string }[];
+      },
     });
     const link = new MediaLink(device, signalling, options);
     link.#recv = await link.#createTransport('recv');
@@ -129,7 +131,7 @@ export class MediaLink {
       this.#signalling
         .request('connectTransport', {
           transportId: transport.id,
-          dtlsParameters: dtlsParameters as unknown as { fingerprints: { algorithm: string; value: string }[] },
+          dtlsParameters: dtlsParameters,
         })
         .then(() => callback(), errback);
     });
@@ -139,7 +141,7 @@ export class MediaLink {
           .request('produce', {
             transportId: transport.id,
             kind: 'audio',
-            rtpParameters: rtpParameters as unknown as { codecs: { mimeType: string; payloadType: number }[] },
+            rtpParameters: rtpParameters,
           })
           .then(({ producerId }) => callback({ id: producerId }), errback);
       });

@@ -1,5 +1,10 @@
 import { shouldReconnect } from '@squelch/protocol';
-import type { AuthenticateResult, FloorRequestResult, FloorRevokeReason, FloorState } from '@squelch/protocol';
+import type {
+  AuthenticateResult,
+  FloorRequestResult,
+  FloorRevokeReason,
+  FloorState,
+} from '@squelch/protocol';
 import { ChannelAudio } from './ChannelAudio';
 import { Emitter } from './Emitter';
 import { MediaLink } from './MediaLink';
@@ -178,7 +183,12 @@ export class PttClient extends Emitter<PttClientEvents> {
     }
     const channel = this.#channels.get(channelId);
     if (channel?.view.transmitting === true) {
-      return { granted: true, grantId: '', expiresAt: 0, maxDurationMs: this.#session?.floor.maxDurationMs ?? 0 };
+      return {
+        granted: true,
+        grantId: '',
+        expiresAt: 0,
+        maxDurationMs: this.#session?.floor.maxDurationMs ?? 0,
+      };
     }
     const pending = { cancelled: false };
     this.#pendingPress.set(channelId, pending);
@@ -253,7 +263,11 @@ export class PttClient extends Emitter<PttClientEvents> {
     try {
       await signalling.opened();
       const session = await signalling.request('authenticate', { token });
-      const link = await MediaLink.create(signalling, session.routerRtpCapabilities, this.#options.media ?? {});
+      const link = await MediaLink.create(
+        signalling,
+        session.routerRtpCapabilities,
+        this.#options.media ?? {},
+      );
       this.#teardownMedia();
       this.#signalling?.close();
       this.#signalling = signalling;
@@ -280,7 +294,8 @@ export class PttClient extends Emitter<PttClientEvents> {
   async #joinOnServer(channelId: string): Promise<void> {
     const signalling = this.#signalling;
     const link = this.#link;
-    if (signalling === undefined || link === undefined) throw new RequestError('disconnected', 'Not connected.');
+    if (signalling === undefined || link === undefined)
+      throw new RequestError('disconnected', 'Not connected.');
     const result = await signalling.request('join', { channelId });
     const track = await link.consume(channelId, result.consumer);
     const channel = this.#channels.get(channelId);
@@ -293,8 +308,11 @@ export class PttClient extends Emitter<PttClientEvents> {
   }
 
   #wire(signalling: SignallingClient): void {
-    signalling.onListenerError = (error) => this.emit('error', error instanceof Error ? error : new Error(String(error)));
-    signalling.on('floorTaken', ({ channelId, holder }) => this.#updateFloor(channelId, { state: 'taken', holder }));
+    signalling.onListenerError = (error) =>
+      this.emit('error', error instanceof Error ? error : new Error(String(error)));
+    signalling.on('floorTaken', ({ channelId, holder }) =>
+      this.#updateFloor(channelId, { state: 'taken', holder }),
+    );
     signalling.on('floorIdle', ({ channelId }) => this.#updateFloor(channelId, { state: 'idle' }));
     signalling.on('floorRevoked', ({ channelId, reason }) => this.#endTransmission(channelId, reason));
     signalling.on('channelAccessRevoked', ({ channelId, reason }) => {

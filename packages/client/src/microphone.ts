@@ -20,7 +20,7 @@ export interface MicrophoneOptions {
 /** Permission state if the browser can tell it up front ('prompt' when it cannot). */
 export async function microphonePermission(): Promise<PermissionState> {
   try {
-    const status = await navigator.permissions.query({ name: 'microphone' as PermissionName });
+    const status = await navigator.permissions.query({ name: 'microphone' });
     return status.state;
   } catch {
     return 'prompt';

@@ -3,8 +3,15 @@ import { ExponentialBackoff } from '../src/ReconnectPolicy';
 
 describe('ExponentialBackoff', () => {
   it('doubles from the initial delay up to the ceiling, within the jitter band', () => {
-    const policy = new ExponentialBackoff({ initialMs: 100, maxDelayMs: 1000, jitter: 0.2, random: () => 0.5 });
-    const delays = [0, 1, 2, 3, 4, 5].map((retryCount) => policy.nextRetryDelayMs({ retryCount, elapsedMs: 0 }));
+    const policy = new ExponentialBackoff({
+      initialMs: 100,
+      maxDelayMs: 1000,
+      jitter: 0.2,
+      random: () => 0.5,
+    });
+    const delays = [0, 1, 2, 3, 4, 5].map((retryCount) =>
+      policy.nextRetryDelayMs({ retryCount, elapsedMs: 0 }),
+    );
     expect(delays).toEqual([100, 200, 400, 800, 1000, 1000]);
     const low = new ExponentialBackoff({ initialMs: 100, jitter: 0.2, random: () => 0 });
     const high = new ExponentialBackoff({ initialMs: 100, jitter: 0.2, random: () => 0.999999 });

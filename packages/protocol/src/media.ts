@@ -7,18 +7,30 @@ import { z } from 'zod';
  */
 export const RtpCapabilitiesSchema = z.looseObject({
   codecs: z.array(z.looseObject({ kind: z.enum(['audio', 'video']), mimeType: z.string() })).max(64),
-  headerExtensions: z.array(z.looseObject({ uri: z.string() })).max(64).optional(),
+  headerExtensions: z
+    .array(z.looseObject({ uri: z.string() }))
+    .max(64)
+    .optional(),
 });
 
 export const RtpParametersSchema = z.looseObject({
-  codecs: z.array(z.looseObject({ mimeType: z.string(), payloadType: z.number().int() })).min(1).max(16),
+  codecs: z
+    .array(z.looseObject({ mimeType: z.string(), payloadType: z.number().int() }))
+    .min(1)
+    .max(16),
   encodings: z.array(z.looseObject({})).max(8).optional(),
-  headerExtensions: z.array(z.looseObject({ uri: z.string(), id: z.number().int() })).max(32).optional(),
+  headerExtensions: z
+    .array(z.looseObject({ uri: z.string(), id: z.number().int() }))
+    .max(32)
+    .optional(),
 });
 
 export const DtlsParametersSchema = z.looseObject({
   role: z.enum(['auto', 'client', 'server']).optional(),
-  fingerprints: z.array(z.looseObject({ algorithm: z.string(), value: z.string() })).min(1).max(8),
+  fingerprints: z
+    .array(z.looseObject({ algorithm: z.string(), value: z.string() }))
+    .min(1)
+    .max(8),
 });
 
 export type WireRtpCapabilities = z.infer<typeof RtpCapabilitiesSchema>;

@@ -137,8 +137,7 @@ export const RequestEnvelopeSchema = z.object({
 export type RequestEnvelope = z.infer<typeof RequestEnvelopeSchema>;
 
 export type ResponseEnvelope =
-  | { id: number; ok: true; result: unknown }
-  | { id: number | null; ok: false; error: ErrorBody };
+  { id: number; ok: true; result: unknown } | { id: number | null; ok: false; error: ErrorBody };
 
 export interface NotificationEnvelope<N extends NotificationName = NotificationName> {
   notification: N;

@@ -9,8 +9,7 @@ export type ParsedRequest = {
 }[Method];
 
 export type ParseOutcome =
-  | { ok: true; request: ParsedRequest }
-  | { ok: false; id: number | null; error: ProtocolError };
+  { ok: true; request: ParsedRequest } | { ok: false; id: number | null; error: ProtocolError };
 
 function isMethod(name: string): name is Method {
   return Object.prototype.hasOwnProperty.call(requestSchemas, name);
@@ -32,12 +31,18 @@ export function parseRequest(raw: string): ParseOutcome {
   try {
     json = JSON.parse(raw);
   } catch {
-    return { ok: false, id: null, error: new ProtocolError(ErrorCode.BadRequest, 'Message is not valid JSON.') };
+    return {
+      ok: false,
+      id: null,
+      error: new ProtocolError(ErrorCode.BadRequest, 'Message is not valid JSON.'),
+    };
   }
   const envelope = RequestEnvelopeSchema.safeParse(json);
   if (!envelope.success) {
     const id =
-      typeof json === 'object' && json !== null && 'id' in json && typeof json.id === 'number' ? json.id : null;
+      typeof json === 'object' && json !== null && 'id' in json && typeof json.id === 'number'
+        ? json.id
+        : null;
     return {
       ok: false,
       id,
@@ -60,7 +65,10 @@ export function parseRequest(raw: string): ParseOutcome {
     return {
       ok: false,
       id,
-      error: new ProtocolError(ErrorCode.BadRequest, `Invalid params for ${method}: ${describeIssues(parsed.error)}.`),
+      error: new ProtocolError(
+        ErrorCode.BadRequest,
+        `Invalid params for ${method}: ${describeIssues(parsed.error)}.`,
+      ),
     };
   }
   // The cast is sound: `parsed` was produced by the schema registered for `method`.

@@ -8,7 +8,11 @@ import { z } from 'zod';
  */
 const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const port = z.coerce.number().int().min(0).max(65535);
-const positiveMs = z.coerce.number().int().min(100).max(24 * 3600 * 1000);
+const positiveMs = z.coerce
+  .number()
+  .int()
+  .min(100)
+  .max(24 * 3600 * 1000);
 
 const EnvSchema = z.object({
   SQUELCH_HOST: z.string().min(1).default('127.0.0.1'),
@@ -22,14 +26,26 @@ const EnvSchema = z.object({
   DATABASE_URL: z.url().optional(),
   REDIS_URL: z.url().optional(),
   SQUELCH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  SQUELCH_ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).max(24 * 3600).default(900),
-  SQUELCH_REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(300).default(14 * 24 * 3600),
+  SQUELCH_ACCESS_TOKEN_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(30)
+    .max(24 * 3600)
+    .default(900),
+  SQUELCH_REFRESH_TOKEN_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .default(14 * 24 * 3600),
   SQUELCH_SEED_DEMO: bool.default(true),
   SQUELCH_MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   SQUELCH_RTC_LISTEN_IP: z.string().min(1).default('127.0.0.1'),
   SQUELCH_RTC_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
   SQUELCH_RTC_PORT: port.optional(),
-  SQUELCH_OPUS_PTIME: z.enum(['10', '20']).default('20').transform((value) => (value === '10' ? 10 : 20) as 10 | 20),
+  SQUELCH_OPUS_PTIME: z
+    .enum(['10', '20'])
+    .default('20')
+    .transform((value) => (value === '10' ? 10 : 20)),
   SQUELCH_FLOOR_TTL_MS: positiveMs.default(30_000),
   SQUELCH_FLOOR_MAX_DURATION_MS: positiveMs.default(60_000),
   SQUELCH_TURN_URLS: z.string().optional(),
@@ -83,7 +99,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
   if ((e.SQUELCH_TURN_URLS === undefined) !== (e.SQUELCH_TURN_SECRET === undefined)) {
     problems.push('SQUELCH_TURN_URLS and SQUELCH_TURN_SECRET must be given together');
   }
-  if (e.SQUELCH_FLOOR_MAX_DURATION_MS < 1000) problems.push('SQUELCH_FLOOR_MAX_DURATION_MS must be at least 1000');
+  if (e.SQUELCH_FLOOR_MAX_DURATION_MS < 1000)
+    problems.push('SQUELCH_FLOOR_MAX_DURATION_MS must be at least 1000');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(cwd, e.SQUELCH_DATA_DIR);
@@ -120,7 +137,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
     turn:
       e.SQUELCH_TURN_URLS !== undefined && e.SQUELCH_TURN_SECRET !== undefined
         ? {
-            urls: e.SQUELCH_TURN_URLS.split(',').map((url) => url.trim()).filter((url) => url.length > 0),
+            urls: e.SQUELCH_TURN_URLS.split(',')
+              .map((url) => url.trim())
+              .filter((url) => url.length > 0),
             secret: e.SQUELCH_TURN_SECRET,
             ttlSec: e.SQUELCH_TURN_TTL_S,
           }

@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   const squelch = await Squelch.start(config, logger);
   if (squelch.seededAccounts !== null) {
     const lines = squelch.seededAccounts.map(
-      (account) => `  ${account.role.padEnd(9)} ${account.email.padEnd(32)} ${account.password}  (${account.displayName})`,
+      (account) =>
+        `  ${account.role.padEnd(9)} ${account.email.padEnd(32)} ${account.password}  (${account.displayName})`,
     );
     process.stdout.write(
       `\nDemo event seeded. These passwords are shown only once:\n${lines.join('\n')}\n\nOpen ${squelch.url}\n\n`,
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Squelch failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Squelch failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

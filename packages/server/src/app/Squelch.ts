@@ -162,7 +162,10 @@ export class Squelch {
         seededAccounts,
         logger,
       });
-      logger.info({ url: squelch.url, nodeId: config.nodeId, workers: config.media.workers }, 'Squelch is ready');
+      logger.info(
+        { url: squelch.url, nodeId: config.nodeId, workers: config.media.workers },
+        'Squelch is ready',
+      );
       return squelch;
     } catch (error) {
       for (const step of cleanup.reverse()) {

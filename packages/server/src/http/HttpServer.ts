@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { TlsMaterial } from './tls';
 
@@ -27,13 +27,13 @@ export interface HttpServerOptions {
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     https: { key: options.tls.key, cert: options.tls.cert },
-    loggerInstance: options.logger.child({ module: 'http' }) as FastifyBaseLogger,
+    loggerInstance: options.logger.child({ module: 'http' }),
     disableRequestLogging: true,
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const results = await Promise.all(
       options.readiness.map(async ({ name, check }) => {
@@ -56,7 +56,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/ws')) {
         return reply.type('text/html').sendFile('index.html');
       }
-      return reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` } });
+      return reply
+        .code(404)
+        .send({
+          error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` },
+        });
     });
   } else {
     options.logger.warn({ webRoot: options.webRoot }, 'web UI not built; serving the API only');

@@ -68,8 +68,18 @@ export class MediaWorker {
     try {
       const webRtcServer = await worker.createWebRtcServer({
         listenInfos: [
-          { protocol: 'udp', ip: options.listenIp, announcedAddress: options.announcedAddress, port: options.port },
-          { protocol: 'tcp', ip: options.listenIp, announcedAddress: options.announcedAddress, port: options.port },
+          {
+            protocol: 'udp',
+            ip: options.listenIp,
+            announcedAddress: options.announcedAddress,
+            port: options.port,
+          },
+          {
+            protocol: 'tcp',
+            ip: options.listenIp,
+            announcedAddress: options.announcedAddress,
+            port: options.port,
+          },
         ],
       });
       const router = await worker.createRouter({ mediaCodecs: pttRouterCodecs(options.ptime) });

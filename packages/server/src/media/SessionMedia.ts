@@ -166,7 +166,10 @@ export class SessionMedia {
     if (existing !== undefined && !existing.consumer.closed) return this.#consumerOptions(existing.consumer);
     const recv = this.#transports.recv;
     if (recv === undefined) {
-      throw new ProtocolError(ErrorCode.InvalidState, 'Create the receive transport before joining a channel.');
+      throw new ProtocolError(
+        ErrorCode.InvalidState,
+        'Create the receive transport before joining a channel.',
+      );
     }
     const capabilities = this.#rtpCapabilities;
     if (capabilities === undefined) {
@@ -236,7 +239,12 @@ export class SessionMedia {
   }
 
   #consumerOptions(consumer: Consumer): ConsumerOptions {
-    return { id: consumer.id, producerId: consumer.producerId, kind: 'audio', rtpParameters: consumer.rtpParameters };
+    return {
+      id: consumer.id,
+      producerId: consumer.producerId,
+      kind: 'audio',
+      rtpParameters: consumer.rtpParameters,
+    };
   }
 
   #transportById(transportId: string): WebRtcTransport {

@@ -34,7 +34,10 @@ export class TalkerTap {
   }
 
   static async create(producer: Producer, worker: MediaWorker, logger: Logger): Promise<TalkerTap> {
-    const capabilities: RtpCapabilities = { codecs: worker.router.rtpCapabilities.codecs, headerExtensions: [] };
+    const capabilities: RtpCapabilities = {
+      codecs: worker.router.rtpCapabilities.codecs,
+      headerExtensions: [],
+    };
     const consumer = await worker.directTransport.consume({
       producerId: producer.id,
       rtpCapabilities: capabilities,

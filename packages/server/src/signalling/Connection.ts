@@ -36,7 +36,10 @@ export class Connection {
   /** Takes one token from the rate limiter; false when the client sends too fast. */
   admit(): boolean {
     const now = Date.now();
-    this.#tokens = Math.min(RATE_CAPACITY, this.#tokens + ((now - this.#lastRefill) / 1000) * RATE_PER_SECOND);
+    this.#tokens = Math.min(
+      RATE_CAPACITY,
+      this.#tokens + ((now - this.#lastRefill) / 1000) * RATE_PER_SECOND,
+    );
     this.#lastRefill = now;
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;
@@ -62,7 +65,7 @@ export class Connection {
   }
 
   notify<N extends NotificationName>(notification: N, data: NotificationMap[N]): void {
-    this.#send({ notification, data } as ServerMessage);
+    this.#send({ notification, data });
   }
 
   /** Sends a ping; returns false (and terminates) when the previous ping got no pong. */

@@ -23,7 +23,13 @@ export class Session {
   #connection: Connection;
   #closed = false;
 
-  constructor(options: { id: string; identity: Identity; media: SessionMedia; connection: Connection; logger: Logger }) {
+  constructor(options: {
+    id: string;
+    identity: Identity;
+    media: SessionMedia;
+    connection: Connection;
+    logger: Logger;
+  }) {
     this.id = options.id;
     this.identity = options.identity;
     this.media = options.media;

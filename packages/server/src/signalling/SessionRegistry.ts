@@ -57,7 +57,11 @@ export class SessionRegistry {
   }
 
   /** Sends a notification to every session on this node that joined the channel. */
-  notifyChannel<N extends NotificationName>(channelId: string, notification: N, data: NotificationMap[N]): void {
+  notifyChannel<N extends NotificationName>(
+    channelId: string,
+    notification: N,
+    data: NotificationMap[N],
+  ): void {
     for (const session of this.membersOf(channelId)) session.notify(notification, data);
   }
 }

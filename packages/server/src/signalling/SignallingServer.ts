@@ -58,8 +58,17 @@ export class SignallingServer {
   constructor(options: SignallingServerOptions) {
     this.#options = options;
     this.#logger = options.logger.child({ module: 'signalling' });
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
-    this.#ctx = { nodeId: options.nodeId, access: options.access, floor: options.floor, registry: this.registry };
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_MESSAGE_BYTES,
+      perMessageDeflate: false,
+    });
+    this.#ctx = {
+      nodeId: options.nodeId,
+      access: options.access,
+      floor: options.floor,
+      registry: this.registry,
+    };
   }
 
   /** Starts accepting upgrades on `server` at the configured path. */
@@ -179,7 +188,10 @@ export class SignallingServer {
       return undefined;
     }
     if (identity === null) {
-      connection.fail(req.id, new ProtocolError(ErrorCode.NotAuthenticated, 'The access token is invalid or expired.'));
+      connection.fail(
+        req.id,
+        new ProtocolError(ErrorCode.NotAuthenticated, 'The access token is invalid or expired.'),
+      );
       connection.close(CloseCode.Unauthenticated, 'invalid token');
       return undefined;
     }
@@ -269,7 +281,8 @@ export class SignallingServer {
     for (const cleanup of this.#cleanups) cleanup();
     const sessions = [...this.registry.all()];
     for (const session of sessions) session.notify('serverShuttingDown', { reconnectAfterMs });
-    for (const connection of this.#connections) connection.close(CloseCode.ServerShuttingDown, 'server shutting down');
+    for (const connection of this.#connections)
+      connection.close(CloseCode.ServerShuttingDown, 'server shutting down');
     await Promise.all(sessions.map((session) => this.#endSession(session)));
     this.#wss.close();
   }

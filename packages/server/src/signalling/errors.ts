@@ -10,7 +10,10 @@ export function toProtocolError(error: unknown): { error: ProtocolError; interna
   if (error instanceof ProtocolError) return { error, internal: false };
   if (error instanceof UnsupportedError || error instanceof TypeError) {
     return {
-      error: new ProtocolError(ErrorCode.BadRequest, `Invalid media parameters: ${error.message.slice(0, 200)}`),
+      error: new ProtocolError(
+        ErrorCode.BadRequest,
+        `Invalid media parameters: ${error.message.slice(0, 200)}`,
+      ),
       internal: false,
     };
   }

@@ -77,7 +77,11 @@ export async function handleRequest(
   }
 }
 
-async function join(ctx: HandlerContext, session: Session, channelId: string): Promise<RequestResult<'join'>> {
+async function join(
+  ctx: HandlerContext,
+  session: Session,
+  channelId: string,
+): Promise<RequestResult<'join'>> {
   if (!(await ctx.access.canUseChannel(session.identity.userId, channelId))) {
     throw new ProtocolError(ErrorCode.Forbidden, 'You are not assigned to this channel.');
   }
@@ -102,7 +106,11 @@ export async function leave(ctx: HandlerContext, session: Session, channelId: st
   session.logger.info({ channelId }, 'left channel');
 }
 
-async function requestFloor(ctx: HandlerContext, session: Session, channelId: string): Promise<FloorRequestResult> {
+async function requestFloor(
+  ctx: HandlerContext,
+  session: Session,
+  channelId: string,
+): Promise<FloorRequestResult> {
   if (!session.joined.has(channelId)) {
     return { granted: false, reason: 'not_joined', message: 'Join the channel before talking on it.' };
   }
@@ -119,7 +127,10 @@ async function requestFloor(ctx: HandlerContext, session: Session, channelId: st
   });
   if (!outcome.granted) {
     if (outcome.reason === 'busy') {
-      const holder = { userId: outcome.current.holder.userId, displayName: outcome.current.holder.displayName };
+      const holder = {
+        userId: outcome.current.holder.userId,
+        displayName: outcome.current.holder.displayName,
+      };
       return { granted: false, reason: 'busy', holder, message: `${holder.displayName} is speaking.` };
     }
     return { granted: false, reason: 'unavailable', message: 'Floor control is unavailable; try again.' };
@@ -133,11 +144,20 @@ async function requestFloor(ctx: HandlerContext, session: Session, channelId: st
   session.grants.set(channelId, grant.grantId);
   await session.media.startTalking(channelId, grant.grantId);
   session.logger.info({ channelId, grantId: grant.grantId }, 'floor granted');
-  return { granted: true, grantId: grant.grantId, expiresAt: grant.expiresAt, maxDurationMs: ctx.floor.maxDurationMs };
+  return {
+    granted: true,
+    grantId: grant.grantId,
+    expiresAt: grant.expiresAt,
+    maxDurationMs: ctx.floor.maxDurationMs,
+  };
 }
 
 /** Stops the talker's audio at once, then frees the lock. */
-export async function releaseFloor(ctx: HandlerContext, session: Session, channelId: string): Promise<boolean> {
+export async function releaseFloor(
+  ctx: HandlerContext,
+  session: Session,
+  channelId: string,
+): Promise<boolean> {
   const grantId = session.grantOn(channelId);
   if (grantId === undefined) return false;
   session.grants.delete(channelId);
@@ -147,7 +167,11 @@ export async function releaseFloor(ctx: HandlerContext, session: Session, channe
   return released;
 }
 
-async function heartbeat(ctx: HandlerContext, session: Session, channelId: string): Promise<{ expiresAt: number }> {
+async function heartbeat(
+  ctx: HandlerContext,
+  session: Session,
+  channelId: string,
+): Promise<{ expiresAt: number }> {
   const grantId = session.grantOn(channelId);
   if (grantId === undefined) {
     throw new ProtocolError(ErrorCode.InvalidState, 'You do not hold the floor of this channel.');

@@ -15,7 +15,11 @@ describe('loadConfig', () => {
 
   it('switches to PostgreSQL and Redis when their URLs are given', () => {
     const config = loadConfig(
-      { DATABASE_URL: 'postgres://u:p@db:5432/squelch', REDIS_URL: 'redis://cache:6379', SQUELCH_OPUS_PTIME: '10' },
+      {
+        DATABASE_URL: 'postgres://u:p@db:5432/squelch',
+        REDIS_URL: 'redis://cache:6379',
+        SQUELCH_OPUS_PTIME: '10',
+      },
       '/',
     );
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/squelch' });
@@ -27,7 +31,12 @@ describe('loadConfig', () => {
     let error: unknown;
     try {
       loadConfig(
-        { SQUELCH_PORT: 'eighty', SQUELCH_OPUS_PTIME: '60', SQUELCH_TLS_CERT: 'a.pem', SQUELCH_JWT_SECRET: 'short' },
+        {
+          SQUELCH_PORT: 'eighty',
+          SQUELCH_OPUS_PTIME: '60',
+          SQUELCH_TLS_CERT: 'a.pem',
+          SQUELCH_JWT_SECRET: 'short',
+        },
         '/',
       );
     } catch (caught) {
@@ -41,9 +50,14 @@ describe('loadConfig', () => {
   });
 
   it('requires TLS cert and key together, and TURN URLs with a secret', () => {
-    expect(() => loadConfig({ SQUELCH_TLS_KEY: 'k.pem' }, '/')).toThrow(/SQUELCH_TLS_CERT and SQUELCH_TLS_KEY/);
+    expect(() => loadConfig({ SQUELCH_TLS_KEY: 'k.pem' }, '/')).toThrow(
+      /SQUELCH_TLS_CERT and SQUELCH_TLS_KEY/,
+    );
     expect(() => loadConfig({ SQUELCH_TURN_URLS: 'turn:x:3478' }, '/')).toThrow(/SQUELCH_TURN_SECRET/);
-    const config = loadConfig({ SQUELCH_TURN_URLS: 'turn:a:3478, turns:a:5349', SQUELCH_TURN_SECRET: 's3cret' }, '/');
+    const config = loadConfig(
+      { SQUELCH_TURN_URLS: 'turn:a:3478, turns:a:5349', SQUELCH_TURN_SECRET: 's3cret' },
+      '/',
+    );
     expect(config.turn?.urls).toEqual(['turn:a:3478', 'turns:a:5349']);
   });
 });

@@ -23,7 +23,14 @@ const fields = (packet: Buffer) => ({
 describe('RtpRewriter', () => {
   it('keeps one SSRC and payload type and continues sequence numbers across talkers', () => {
     let now = 0;
-    const rewriter = new RtpRewriter({ ssrc: 0xabcdef01, payloadType: 100, clockRate: 48000, now: () => now, initialSeq: 500, initialTs: 1000 });
+    const rewriter = new RtpRewriter({
+      ssrc: 0xabcdef01,
+      payloadType: 100,
+      clockRate: 48000,
+      now: () => now,
+      initialSeq: 500,
+      initialTs: 1000,
+    });
     const a = [0, 1, 2].map((i) => rewriter.rewrite(rtp(40_000 + i, 7_000_000 + i * 960, 1111), 'grant-a')!);
     now = 1000; // one second of silence
     const b = [0, 1].map((i) => rewriter.rewrite(rtp(12 + i, 99 + i * 960, 2222, 111), 'grant-b')!);
@@ -40,9 +47,16 @@ describe('RtpRewriter', () => {
   });
 
   it('wraps sequence numbers and timestamps and keeps gaps and reordering of the input', () => {
-    const rewriter = new RtpRewriter({ ssrc: 1, payloadType: 100, clockRate: 48000, now: () => 0, initialSeq: 65534, initialTs: 0xffff_fd00 });
-    const out = [rtp(10, 0, 5), rtp(11, 960, 5), rtp(13, 2880, 5), rtp(12, 1920, 5)].map(
-      (packet) => fields(rewriter.rewrite(packet, 'g')!),
+    const rewriter = new RtpRewriter({
+      ssrc: 1,
+      payloadType: 100,
+      clockRate: 48000,
+      now: () => 0,
+      initialSeq: 65534,
+      initialTs: 0xffff_fd00,
+    });
+    const out = [rtp(10, 0, 5), rtp(11, 960, 5), rtp(13, 2880, 5), rtp(12, 1920, 5)].map((packet) =>
+      fields(rewriter.rewrite(packet, 'g')!),
     );
     expect(out.map((f) => f.seq)).toEqual([65535, 0, 2, 1]);
     expect(out[1]!.ts).toBe((out[0]!.ts + 960) % 2 ** 32);
@@ -52,7 +66,14 @@ describe('RtpRewriter', () => {
   });
 
   it('never moves media time backwards when the floor changes hands instantly', () => {
-    const rewriter = new RtpRewriter({ ssrc: 1, payloadType: 100, clockRate: 48000, now: () => 0, initialSeq: 0, initialTs: 0 });
+    const rewriter = new RtpRewriter({
+      ssrc: 1,
+      payloadType: 100,
+      clockRate: 48000,
+      now: () => 0,
+      initialSeq: 0,
+      initialTs: 0,
+    });
     const a = fields(rewriter.rewrite(rtp(1, 5_000_000, 5), 'a')!);
     const b = fields(rewriter.rewrite(rtp(1, 10, 6), 'b')!);
     expect(b.ts).toBeGreaterThan(a.ts);

@@ -46,13 +46,15 @@ export async function measureTrack(track: MediaStreamTrack, durationMs: number):
     for (const value of samples) sum += value * value;
     levels.push(Math.sqrt(sum / samples.length));
     analyser.getFloatFrequencyData(spectrum);
-    for (let i = 0; i < spectrum.length; i += 1) binEnergy[i] = (binEnergy[i] ?? 0) + 10 ** ((spectrum[i] ?? -200) / 10);
+    for (let i = 0; i < spectrum.length; i += 1)
+      binEnergy[i] = (binEnergy[i] ?? 0) + 10 ** ((spectrum[i] ?? -200) / 10);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   levels.sort((a, b) => a - b);
   const rms = levels[Math.floor(levels.length / 2)] ?? 0;
   let peakBin = 0;
-  for (let i = 1; i < binEnergy.length; i += 1) if ((binEnergy[i] ?? 0) > (binEnergy[peakBin] ?? 0)) peakBin = i;
+  for (let i = 1; i < binEnergy.length; i += 1)
+    if ((binEnergy[i] ?? 0) > (binEnergy[peakBin] ?? 0)) peakBin = i;
   const nyquist = (context?.sampleRate ?? 48000) / 2;
   return { rms, peakHz: rms < 1e-4 ? 0 : (peakBin * nyquist) / binEnergy.length };
 }

@@ -19,7 +19,10 @@ let client: PttClient | undefined;
 const transmitLog: TransmitEvent[] = [];
 
 function log(line: string): void {
-  logEl.textContent = `${new Date().toISOString().slice(11, 23)} ${line}\n${logEl.textContent ?? ''}`.slice(0, 20_000);
+  logEl.textContent = `${new Date().toISOString().slice(11, 23)} ${line}\n${logEl.textContent ?? ''}`.slice(
+    0,
+    20_000,
+  );
 }
 
 async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -48,10 +51,8 @@ async function connect(): Promise<PttClient> {
   client?.close();
   const created = new PttClient({
     url: `wss://${location.host}/ws`,
-    getToken: async () => {
-      if (accessToken === undefined) throw new Error('Not signed in');
-      return accessToken;
-    },
+    getToken: () =>
+      accessToken === undefined ? Promise.reject(new Error('Not signed in')) : Promise.resolve(accessToken),
   });
   client = created;
   created.on('connection', (state) => {
@@ -61,9 +62,13 @@ async function connect(): Promise<PttClient> {
   created.on('channel', (view) => renderChannel(view));
   created.on('transmit', (event) => {
     transmitLog.push(event);
-    log(`transmit ${event.channelId.slice(0, 8)} ${event.state}${'reason' in event ? ` (${event.reason})` : ''}${event.state === 'denied' ? `: ${event.result.message}` : ''}`);
+    log(
+      `transmit ${event.channelId.slice(0, 8)} ${event.state}${'reason' in event ? ` (${event.reason})` : ''}${event.state === 'denied' ? `: ${event.result.message}` : ''}`,
+    );
   });
-  created.on('accessRevoked', ({ channelId, reason }) => log(`access to ${channelId.slice(0, 8)} revoked: ${reason}`));
+  created.on('accessRevoked', ({ channelId, reason }) =>
+    log(`access to ${channelId.slice(0, 8)} revoked: ${reason}`),
+  );
   created.on('error', (error) => log(`error: ${error.message}`));
   await created.connect();
   micButton.disabled = false;
@@ -77,7 +82,9 @@ async function myChannels(): Promise<MyChannel[]> {
     events: { name: string; teams: { name: string; channels: { id: string; name: string }[] }[] }[];
   }>('/api/me/channels');
   return events.flatMap((event) =>
-    event.teams.flatMap((team) => team.channels.map((channel) => ({ ...channel, team: `${event.name} / ${team.name}` }))),
+    event.teams.flatMap((team) =>
+      team.channels.map((channel) => ({ ...channel, team: `${event.name} / ${team.name}` })),
+    ),
   );
 }
 
@@ -141,8 +148,8 @@ function renderChannel(view: ChannelView): void {
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  const data = new FormData(form);
-  signIn(String(data.get('email')), String(data.get('password'))).catch((error: unknown) =>
+  const field = (name: string): string => (form.elements.namedItem(name) as HTMLInputElement).value;
+  signIn(field('email'), field('password')).catch((error: unknown) =>
     log(`sign-in failed: ${error instanceof Error ? error.message : String(error)}`),
   );
 });
@@ -183,7 +190,10 @@ const lab = {
   transmitLog: () => transmitLog,
   sendRaw: (text: string) => client?.signalling?.sendRaw(text),
   request: (method: string, params: unknown) =>
-    (client?.signalling?.request as ((m: string, p: unknown) => Promise<unknown>) | undefined)?.(method, params),
+    (client?.signalling?.request as ((m: string, p: unknown) => Promise<unknown>) | undefined)?.(
+      method,
+      params,
+    ),
 };
 export type LabApi = typeof lab;
 declare global {
