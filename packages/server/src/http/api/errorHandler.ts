@@ -21,6 +21,22 @@ function fieldOf(context: string, path: string, missing: unknown): string {
   return parts.join('.');
 }
 
+interface SchemaError {
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** A short human phrase for the schema violation, after the field name. */
+function describe(error: SchemaError): string {
+  const { keyword, params } = error;
+  if (keyword === 'required') return 'is required';
+  if (keyword === 'pattern' && params.pattern === '\\S') return 'must not be blank';
+  if (keyword === 'format') return `must be a valid ${String(params.format)}`;
+  if (keyword === 'minProperties') return 'must contain at least one field to change';
+  return error.message ?? 'is invalid';
+}
+
 /**
  * Answers every failure in the API scope as `{ error: { code, message } }`: validation failures name the
  * field, control-plane refusals keep their code, other client errors keep their status, and anything
@@ -37,8 +53,7 @@ export function installErrorHandler(scope: FastifyInstance, logger: Logger): voi
       const context = error.validationContext ?? 'request';
       const params = first.params;
       const field = fieldOf(context, first.instancePath, params.missingProperty);
-      const detail = params.missingProperty !== undefined ? 'is required' : (first.message ?? 'is invalid');
-      return send(reply, 400, 'bad_request', `Invalid request: ${field} ${detail}.`, field);
+      return send(reply, 400, 'bad_request', `Invalid request: ${field} ${describe(first)}.`, field);
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

@@ -43,7 +43,9 @@ export async function buildWorld(h: Harness): Promise<World> {
   const asAdmin = async (options: InjectOptions): Promise<LightMyRequestResponse> => {
     const response = await h.request({ ...options, token: adminToken });
     if (response.statusCode >= 300) {
-      throw new Error(`${options.method} ${options.url} as admin: ${response.statusCode} ${response.body}`);
+      throw new Error(
+        `${options.method} ${JSON.stringify(options.url)} as admin: ${response.statusCode} ${response.body}`,
+      );
     }
     return response;
   };
