@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { TlsMaterial } from './tls';
 
@@ -25,9 +25,11 @@ export interface HttpServerOptions {
  * attaches to its underlying Node server, and it serves the web UI, /healthz (alive) and /readyz (dependencies).
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  // Typed as Fastify's logger interface so the instance keeps Fastify's default generic parameters.
+  const logger: FastifyBaseLogger = options.logger.child({ module: 'http' });
   const app = Fastify({
     https: { key: options.tls.key, cert: options.tls.cert },
-    loggerInstance: options.logger.child({ module: 'http' }),
+    loggerInstance: logger,
     disableRequestLogging: true,
     bodyLimit: 256 * 1024,
     return503OnClosing: true,

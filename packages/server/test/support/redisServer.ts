@@ -97,7 +97,12 @@ function freePort(): Promise<number> {
   });
 }
 
-async function launch(binary: string, port: number, args: string[], timeoutMs: number): Promise<ChildProcess> {
+async function launch(
+  binary: string,
+  port: number,
+  args: string[],
+  timeoutMs: number,
+): Promise<ChildProcess> {
   const child = spawn(
     binary,
     [
