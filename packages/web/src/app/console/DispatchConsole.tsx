@@ -1,0 +1,89 @@
+import { useState } from 'react';
+import type { Radio } from '../radio/Radio';
+import type { ChannelState, RadioSnapshot } from '../radio/RadioState';
+import { ChannelTile } from './ChannelTile';
+
+interface Group {
+  key: string;
+  title: string;
+  channels: ChannelState[];
+}
+
+function groupByTeam(channels: ChannelState[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const channel of channels) {
+    const key = `${channel.info.eventId}/${channel.info.teamId}`;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { key, title: `${channel.info.eventName} · ${channel.info.teamName}`, channels: [] };
+      groups.set(key, group);
+    }
+    group.channels.push(channel);
+  }
+  return [...groups.values()];
+}
+
+/** The dispatcher's console: every channel as a tile with its own talk button, grouped by team. */
+export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: RadioSnapshot }) {
+  const [filter, setFilter] = useState('');
+  const [joinedOnly, setJoinedOnly] = useState(false);
+  const needle = filter.trim().toLowerCase();
+  const visible = snapshot.channels.filter(
+    (channel) =>
+      (!joinedOnly || channel.joined) &&
+      (needle === '' ||
+        `${channel.info.name} ${channel.info.teamName} ${channel.info.eventName}`
+          .toLowerCase()
+          .includes(needle)),
+  );
+  const joinedCount = snapshot.channels.filter((channel) => channel.joined).length;
+  const speaking = snapshot.channels.filter(
+    (channel) => channel.joined && channel.floor.state === 'taken',
+  ).length;
+  return (
+    <div className="console">
+      <div className="console__toolbar" role="search">
+        <input
+          type="search"
+          className="console__filter"
+          placeholder="Filter channels"
+          aria-label="Filter channels"
+          value={filter}
+          onChange={(event) => setFilter(event.currentTarget.value)}
+        />
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={joinedOnly}
+            onChange={(event) => setJoinedOnly(event.currentTarget.checked)}
+          />
+          Joined only
+        </label>
+        <span className="console__counts">
+          {joinedCount} of {snapshot.channels.length} joined · {speaking} active
+        </span>
+      </div>
+      {snapshot.channels.length === 0 && (
+        <p className="empty">
+          {snapshot.channelsLoaded ? 'No channels in your events yet.' : 'Loading channels…'}
+        </p>
+      )}
+      {groupByTeam(visible).map((group) => (
+        <section key={group.key} className="console__group" aria-label={group.title}>
+          <h2 className="section-title">{group.title}</h2>
+          <div className="tile-grid">
+            {group.channels.map((channel) => (
+              <ChannelTile
+                key={channel.info.id}
+                radio={radio}
+                snapshot={snapshot}
+                channel={channel}
+                mode={snapshot.settings.mode}
+              />
+            ))}
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+import type { ConnectionState } from '@squelch/client';
+import type { ChannelState, MicrophoneState } from '../radio/RadioState';
+
+/** Why the talk button of a channel cannot be used now (shown on the button), or null when it can. */
+export function talkBlocker(
+  connection: ConnectionState,
+  microphone: MicrophoneState,
+  channel: ChannelState | undefined,
+): string | null {
+  if (channel === undefined) return 'No channel selected';
+  if (connection === 'reconnecting' || connection === 'connecting') return 'Connecting…';
+  if (connection !== 'connected') return 'Offline';
+  if (!channel.joined) return channel.pending ? 'Joining…' : 'Join the channel to talk';
+  if (microphone.status === 'error') return 'Microphone unavailable';
+  return null;
+}

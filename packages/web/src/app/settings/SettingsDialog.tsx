@@ -1,0 +1,181 @@
+import { useEffect, useRef } from 'react';
+import type { ReactNode } from 'react';
+import type { LayoutPreference, PttMode, PttSettings, ToneName } from '@squelch/client';
+
+export interface SettingsDialogProps {
+  open: boolean;
+  settings: PttSettings;
+  onChange: (settings: PttSettings) => void;
+  onPreviewTone: (tone: ToneName) => void;
+  onClose: () => void;
+}
+
+function Choice<T extends string>(props: {
+  name: string;
+  value: T;
+  current: T;
+  onPick: (value: T) => void;
+  children: ReactNode;
+}) {
+  return (
+    <label className="choice" data-checked={props.value === props.current}>
+      <input
+        type="radio"
+        name={props.name}
+        value={props.value}
+        checked={props.value === props.current}
+        onChange={() => props.onPick(props.value)}
+      />
+      <span>{props.children}</span>
+    </label>
+  );
+}
+
+/**
+ * The user's preferences, applied as they are changed and remembered on this device for this user: talk
+ * button mode, layout, microphone processing, tone volume, receive buffer.
+ */
+export function SettingsDialog({ open, settings, onChange, onPreviewTone, onClose }: SettingsDialogProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog === null) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  const set = (patch: Partial<PttSettings>) => onChange({ ...settings, ...patch });
+  return (
+    <dialog ref={ref} className="settings" aria-labelledby="settings-title" onClose={onClose}>
+      <header className="settings__head">
+        <h2 id="settings-title">Settings</h2>
+        <button type="button" className="icon-button" onClick={onClose} aria-label="Close settings">
+          <span className="icon icon--close" aria-hidden="true" />
+        </button>
+      </header>
+
+      <fieldset className="settings__group">
+        <legend>Talk button</legend>
+        <Choice<PttMode> name="mode" value="hold" current={settings.mode} onPick={(mode) => set({ mode })}>
+          <strong>Hold to talk</strong> — press and hold; let go to stop
+        </Choice>
+        <Choice<PttMode> name="mode" value="toggle" current={settings.mode} onPick={(mode) => set({ mode })}>
+          <strong>Tap to toggle</strong> — tap to start, tap again to stop
+        </Choice>
+      </fieldset>
+
+      <fieldset className="settings__group">
+        <legend>Layout</legend>
+        <Choice<LayoutPreference>
+          name="layout"
+          value="auto"
+          current={settings.layout}
+          onPick={(layout) => set({ layout })}
+        >
+          Automatic (console for dispatch)
+        </Choice>
+        <Choice<LayoutPreference>
+          name="layout"
+          value="single"
+          current={settings.layout}
+          onPick={(layout) => set({ layout })}
+        >
+          One channel, big button
+        </Choice>
+        <Choice<LayoutPreference>
+          name="layout"
+          value="grid"
+          current={settings.layout}
+          onPick={(layout) => set({ layout })}
+        >
+          Console: all channels side by side
+        </Choice>
+      </fieldset>
+
+      <fieldset className="settings__group">
+        <legend>Microphone</legend>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={settings.echoCancellation}
+            onChange={(event) => set({ echoCancellation: event.currentTarget.checked })}
+          />
+          Echo cancellation
+        </label>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={settings.noiseSuppression}
+            onChange={(event) => set({ noiseSuppression: event.currentTarget.checked })}
+          />
+          Noise suppression
+        </label>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={settings.autoGainControl}
+            onChange={(event) => set({ autoGainControl: event.currentTarget.checked })}
+          />
+          Automatic gain
+        </label>
+        <p className="settings__hint">Leave these on unless a headset does its own processing.</p>
+      </fieldset>
+
+      <fieldset className="settings__group">
+        <legend>Sound</legend>
+        <label className="slider">
+          <span>Tone volume</span>
+          <input
+            type="range"
+            min={0}
+            max={100}
+            step={5}
+            value={Math.round(settings.toneVolume * 100)}
+            onChange={(event) => set({ toneVolume: Number(event.currentTarget.value) / 100 })}
+          />
+          <output>{Math.round(settings.toneVolume * 100)} %</output>
+        </label>
+        <div className="settings__tones">
+          <button
+            type="button"
+            className="button button--ghost"
+            onClick={() => onPreviewTone('transmit-start')}
+          >
+            Start tone
+          </button>
+          <button
+            type="button"
+            className="button button--ghost"
+            onClick={() => onPreviewTone('transmit-end')}
+          >
+            End tone
+          </button>
+          <button type="button" className="button button--ghost" onClick={() => onPreviewTone('busy')}>
+            Busy tone
+          </button>
+        </div>
+        <label className="slider">
+          <span>Receive buffer</span>
+          <input
+            type="range"
+            min={0}
+            max={200}
+            step={10}
+            value={settings.jitterBufferTargetMs}
+            onChange={(event) => set({ jitterBufferTargetMs: Number(event.currentTarget.value) })}
+          />
+          <output>{settings.jitterBufferTargetMs} ms</output>
+        </label>
+        <p className="settings__hint">
+          A small buffer keeps speech fast; raise it if received audio stutters on a poor network. Applies to
+          channels joined from now on.
+        </p>
+      </fieldset>
+
+      <footer className="settings__foot">
+        <button type="button" className="button" onClick={onClose}>
+          Done
+        </button>
+      </footer>
+    </dialog>
+  );
+}

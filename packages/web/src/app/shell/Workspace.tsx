@@ -1,0 +1,106 @@
+import { useEffect, useState } from 'react';
+import type { AuthSession, SessionUser } from '../auth/AuthSession';
+import { SingleChannelView } from '../channels/SingleChannelView';
+import { DispatchConsole } from '../console/DispatchConsole';
+import { useRadio } from '../radio/useRadio';
+import { usePath } from '../routing/usePath';
+import { SettingsDialog } from '../settings/SettingsDialog';
+import { AdminRoute } from './AdminRoute';
+import { ConnectionBanner } from './ConnectionBanner';
+import { LiveRegion } from './LiveRegion';
+import { MicrophonePanel } from './MicrophonePanel';
+import { TopBar } from './TopBar';
+
+/** Everything a signed-in user sees: status bar, banners, the radio (or the management pages), settings. */
+export function Workspace({ session, user }: { session: AuthSession; user: SessionUser }) {
+  const { radio, snapshot } = useRadio(session, user);
+  const [path, navigate] = usePath();
+  const [settingsOpen, setSettingsOpen] = useState(false);
+
+  // Safety net for every talk button: losing focus or hiding the tab stops any transmission.
+  useEffect(() => {
+    const stop = () => radio.releaseAll();
+    const onVisibility = () => {
+      if (document.visibilityState === 'hidden') stop();
+    };
+    // The first touch anywhere lets the browser start received audio that autoplay held back.
+    const unlock = () => radio.resumeAudio();
+    window.addEventListener('blur', stop);
+    document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('pointerdown', unlock, { capture: true });
+    return () => {
+      window.removeEventListener('blur', stop);
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('pointerdown', unlock, { capture: true });
+    };
+  }, [radio]);
+
+  const layout =
+    snapshot.settings.layout === 'auto'
+      ? user.role === 'general'
+        ? 'single'
+        : 'grid'
+      : snapshot.settings.layout;
+  const onAdmin = path === '/admin' || path.startsWith('/admin/');
+  const lastTone = snapshot.tones.last;
+  return (
+    <div
+      className="app"
+      data-layout={layout}
+      data-connection={snapshot.connection}
+      data-last-tone={lastTone ?? undefined}
+      data-tone-counts={`${snapshot.tones.counts['transmit-start']},${snapshot.tones.counts['transmit-end']},${snapshot.tones.counts.busy}`}
+    >
+      <TopBar
+        user={user}
+        connection={snapshot.connection}
+        quality={snapshot.quality}
+        microphone={snapshot.microphone}
+        path={onAdmin ? '/admin' : '/'}
+        onNavigate={navigate}
+        onSettings={() => setSettingsOpen(true)}
+        onSignOut={() => {
+          radio.releaseAll();
+          void session.signOut();
+        }}
+      />
+      <div className="app__banners">
+        <ConnectionBanner connection={snapshot.connection} onRetry={() => radio.retryConnection()} />
+        {!onAdmin && (
+          <MicrophonePanel microphone={snapshot.microphone} onEnable={() => void radio.enableMicrophone()} />
+        )}
+        {snapshot.channelsError !== null && (
+          <div className="banner banner--error" role="alert">
+            <span>
+              <strong>Channels could not be loaded.</strong> {snapshot.channelsError}
+            </span>
+            <button
+              type="button"
+              className="button button--light"
+              onClick={() => void radio.reloadChannels()}
+            >
+              Try again
+            </button>
+          </div>
+        )}
+      </div>
+      <main className="app__main" id="main">
+        {onAdmin ? (
+          <AdminRoute api={session.api} user={user} />
+        ) : layout === 'grid' ? (
+          <DispatchConsole radio={radio} snapshot={snapshot} />
+        ) : (
+          <SingleChannelView radio={radio} snapshot={snapshot} />
+        )}
+      </main>
+      <LiveRegion announcement={snapshot.announcement} />
+      <SettingsDialog
+        open={settingsOpen}
+        settings={snapshot.settings}
+        onChange={(next) => void radio.updateSettings(next)}
+        onPreviewTone={(tone) => radio.playTone(tone)}
+        onClose={() => setSettingsOpen(false)}
+      />
+    </div>
+  );
+}
