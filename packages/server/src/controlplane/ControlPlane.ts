@@ -111,7 +111,9 @@ export class ControlPlane {
     // Validate the auth settings before touching the database.
     new AccessTokens(options.auth.jwtSecret, options.auth.accessTokenTtlSec ?? 900);
     const database = await openDatabase(options.database, options.logger);
-    return new ControlPlane(database, options);
+    const controlPlane = new ControlPlane(database, options);
+    await controlPlane.#hasher.warmUp();
+    return controlPlane;
   }
 
   /** The identity behind a valid access token of an enabled user, as of now; null otherwise. */

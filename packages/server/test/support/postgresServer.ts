@@ -232,6 +232,9 @@ async function launch(
       await client.end().catch(() => undefined);
     }
     if (Date.now() > deadline) {
+      const postmaster = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
+      const pid = Number(postmaster.split('\n')[0]);
+      if (pid > 0) signal(pid, 'SIGKILL');
       if (child.pid !== undefined) signal(child.pid, 'SIGKILL');
       throw new Error(
         `postgres did not accept connections within ${timeoutMs} ms: ${output.join('').slice(-2000)}`,

@@ -46,13 +46,22 @@ export class PasswordHasher {
     }
   }
 
+  /** Prepares the dummy hash so that even the first login for an unknown address takes the usual time. */
+  async warmUp(): Promise<void> {
+    await this.#dummy();
+  }
+
   /**
    * Spends the time of one verification when there is no user to check against, so a login for an unknown
    * e-mail address takes as long as one with a wrong password. Always false.
    */
   async verifyAgainstDummy(password: string): Promise<false> {
-    this.#dummyHash ??= this.hash('squelch-dummy-password-never-matches');
-    await this.verify(await this.#dummyHash, password);
+    await this.verify(await this.#dummy(), password);
     return false;
+  }
+
+  #dummy(): Promise<string> {
+    this.#dummyHash ??= this.hash('squelch-dummy-password-never-matches');
+    return this.#dummyHash;
   }
 }

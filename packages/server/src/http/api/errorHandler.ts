@@ -55,6 +55,15 @@ export function installErrorHandler(scope: FastifyInstance, logger: Logger): voi
       const field = fieldOf(context, first.instancePath, params.missingProperty);
       return send(reply, 400, 'bad_request', `Invalid request: ${field} ${describe(first)}.`, field);
     }
+    // A row referenced by the request vanished in a concurrent change (PostgreSQL foreign-key violation).
+    if (error.code === '23503') {
+      return send(
+        reply,
+        409,
+        'conflict',
+        'Something this request refers to was changed or removed meanwhile.',
+      );
+    }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // Fastify's own client errors (bad JSON, unsupported content type, body too large) say nothing internal.
