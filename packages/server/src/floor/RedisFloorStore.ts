@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import type { RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { TypedEmitter } from '../util/TypedEmitter';
 import { ExpiryWatchdog } from './ExpiryWatchdog';
@@ -16,6 +14,7 @@ import type {
 import { FloorStoreError } from './FloorStoreError';
 import { decodeGrant, decodeMessage, encodeGrant, encodeMessage } from './grantCodec';
 import { GrantView } from './GrantView';
+import { RedisLink } from './RedisLink';
 import { floorScripts } from './redisScripts';
 import { assertTtl } from './ttl';
 
@@ -40,8 +39,8 @@ export interface RedisFloorStoreOptions {
   watchdogMarginMs?: number;
 }
 
-/** Waits this long before trying again when catching up after a reconnection failed. */
-const RECOVERY_RETRY_MS = 1000;
+/** When a watchdog check cannot reach Redis, try again after this long. */
+const CHECK_RETRY_MS = 1000;
 
 /**
  * Floor locks in Redis, shared by every node. Per channel one key `<prefix>floor:<channelId>` holds the
@@ -61,8 +60,7 @@ const RECOVERY_RETRY_MS = 1000;
 export class RedisFloorStore implements FloorStore {
   readonly events: TypedEmitter<FloorStoreEvents>;
   readonly #log: Logger;
-  readonly #cmd: Redis;
-  readonly #sub: Redis;
+  readonly #link: RedisLink;
   readonly #lockPrefix: string;
   readonly #eventsChannel: string;
   readonly #expiredChannel: string;
@@ -71,13 +69,6 @@ export class RedisFloorStore implements FloorStore {
   readonly #view = new GrantView();
   readonly #watchdog: ExpiryWatchdog;
   #notificationsOn = false;
-  #up = false;
-  #recovering = false;
-  /** Bumped on every disconnection, so a catch-up that straddles one is not taken as success. */
-  #epoch = 0;
-  #retryTimer: NodeJS.Timeout | undefined;
-  #errorLogged = false;
-  #closed = false;
 
   /** Creates a store and waits until it is connected and caught up; rejects (and closes it) on timeout. */
   static async connect(options: RedisFloorStoreOptions, timeoutMs = 10_000): Promise<RedisFloorStore> {
@@ -102,28 +93,24 @@ export class RedisFloorStore implements FloorStore {
       (channelId, grantId) => void this.#check(channelId, grantId, 'expired'),
     );
 
-    const maxDelay = options.maxReconnectDelayMs ?? 2000;
-    const connection: RedisOptions = {
-      connectTimeout: options.connectTimeoutMs ?? 3000,
-      commandTimeout: options.commandTimeoutMs ?? 2000,
-      // Fail fast while disconnected: no offline queue, and commands in flight at a disconnection are
-      // rejected rather than resent (an acquire must not run twice).
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      retryStrategy: (attempt) =>
-        Math.min(maxDelay, 100 * 2 ** Math.min(attempt - 1, 6)) + Math.random() * 100,
-    };
-    this.#cmd = new Redis(options.url, { ...connection, connectionName: 'squelch-floor' });
-    this.#sub = new Redis(options.url, { ...connection, connectionName: 'squelch-floor-events' });
-    this.#expiredChannel = `__keyevent@${this.#cmd.options.db ?? 0}__:expired`;
-
-    for (const connection of [this.#cmd, this.#sub]) {
-      connection.on('ready', () => this.#recoverIfReady());
-      connection.on('close', () => this.#markDown());
-      connection.on('error', (error: Error) => this.#logConnectionError(error));
-    }
-    this.#sub.on('message', (channel: string, message: string) => this.#onMessage(channel, message));
+    this.#link = new RedisLink({
+      url: options.url,
+      logger: this.#log,
+      connectTimeoutMs: options.connectTimeoutMs ?? 3000,
+      commandTimeoutMs: options.commandTimeoutMs ?? 2000,
+      maxReconnectDelayMs: options.maxReconnectDelayMs ?? 2000,
+      catchUp: () => this.#catchUp(),
+      onHealth: (health) => {
+        if (health === 'up') {
+          this.#log.info({ keyspaceNotifications: this.#notificationsOn }, 'connected to Redis');
+        }
+        this.events.emit('health', health);
+      },
+    });
+    this.#expiredChannel = `__keyevent@${this.#link.db}__:expired`;
+    this.#link.subscriber.on('message', (channel: string, message: string) =>
+      this.#onMessage(channel, message),
+    );
   }
 
   async acquire(channelId: string, holder: FloorHolder, ttlMs: number): Promise<AcquireResult> {
@@ -139,7 +126,11 @@ export class RedisFloorStore implements FloorStore {
     const value = encodeGrant(grant);
     const taken = encodeMessage({ type: 'taken', grant });
     const reply = await this.#run('take the floor', () =>
-      floorScripts.acquire.run(this.#cmd, [this.#key(channelId)], [value, ttlMs, this.#eventsChannel, taken]),
+      floorScripts.acquire.run(
+        this.#link.command,
+        [this.#key(channelId)],
+        [value, ttlMs, this.#eventsChannel, taken],
+      ),
     );
     if (!Array.isArray(reply) || typeof reply[1] !== 'string') throw this.#malformed(channelId);
     if (reply[0] === 1) {
@@ -154,7 +145,7 @@ export class RedisFloorStore implements FloorStore {
   async renew(channelId: string, grantId: string, ttlMs: number): Promise<FloorGrant | null> {
     assertTtl(ttlMs);
     const reply = await this.#run('renew the floor', () =>
-      floorScripts.renew.run(this.#cmd, [this.#key(channelId)], [grantId, ttlMs, Date.now()]),
+      floorScripts.renew.run(this.#link.command, [this.#key(channelId)], [grantId, ttlMs, Date.now()]),
     );
     if (reply === null) return null;
     const grant = typeof reply === 'string' ? decodeGrant(reply) : null;
@@ -171,7 +162,11 @@ export class RedisFloorStore implements FloorStore {
     if (options.revokeReason !== undefined) idle.revokeReason = options.revokeReason;
     const message = encodeMessage({ type: 'idle', ...idle });
     const reply = await this.#run('release the floor', () =>
-      floorScripts.release.run(this.#cmd, [this.#key(channelId)], [grantId, this.#eventsChannel, message]),
+      floorScripts.release.run(
+        this.#link.command,
+        [this.#key(channelId)],
+        [grantId, this.#eventsChannel, message],
+      ),
     );
     if (reply !== 1) return false;
     this.#noteEnded(idle);
@@ -183,7 +178,7 @@ export class RedisFloorStore implements FloorStore {
   }
 
   isHealthy(): boolean {
-    return this.#up;
+    return this.#link.isUp();
   }
 
   /** Whether Redis reports expired locks itself (otherwise only the watchdog notices them). */
@@ -193,8 +188,8 @@ export class RedisFloorStore implements FloorStore {
 
   /** Resolves once the store is connected and caught up; rejects with 'unavailable' after `timeoutMs`. */
   whenHealthy(timeoutMs: number): Promise<void> {
-    if (this.#up) return Promise.resolve();
-    if (this.#closed) return Promise.reject(new FloorStoreError('The floor store is closed.'));
+    if (this.#link.isUp()) return Promise.resolve();
+    if (this.#link.closed) return Promise.reject(new FloorStoreError('The floor store is closed.'));
     return new Promise((resolve, reject) => {
       const onHealth = (health: 'up' | 'down'): void => {
         if (health !== 'up') return;
@@ -211,20 +206,17 @@ export class RedisFloorStore implements FloorStore {
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#up = false;
-    clearTimeout(this.#retryTimer);
+    if (this.#link.closed) return;
     this.#watchdog.clear();
     this.#view.clear();
-    await Promise.all([disconnect(this.#cmd), disconnect(this.#sub)]);
+    await this.#link.close();
     this.#log.debug('floor store closed');
   }
 
   /* ---- events from Redis ---- */
 
   #onMessage(channel: string, message: string): void {
-    if (this.#closed) return;
+    if (this.#link.closed) return;
     if (channel === this.#expiredChannel) {
       if (!message.startsWith(this.#lockPrefix)) return;
       const channelId = message.slice(this.#lockPrefix.length);
@@ -273,12 +265,12 @@ export class RedisFloorStore implements FloorStore {
       lock = await this.#peek(channelId);
     } catch {
       // Unreachable now; the catch-up after reconnecting re-reads every lock anyway.
-      if (!this.#closed && this.#view.holds(channelId, grantId)) {
-        this.#watchdog.watch(channelId, grantId, RECOVERY_RETRY_MS);
+      if (!this.#link.closed && this.#view.holds(channelId, grantId)) {
+        this.#watchdog.watch(channelId, grantId, CHECK_RETRY_MS);
       }
       return;
     }
-    if (this.#closed || !this.#view.holds(channelId, grantId)) return;
+    if (this.#link.closed || !this.#view.holds(channelId, grantId)) return;
     if (lock?.grant.grantId === grantId) {
       this.#view.renewed(lock.grant);
       this.#watchdog.watch(channelId, grantId, lock.remainingMs + this.#margin());
@@ -287,56 +279,13 @@ export class RedisFloorStore implements FloorStore {
     this.#noteEnded({ channelId, grantId, reason });
   }
 
-  /* ---- connection health ---- */
+  /* ---- catching up after (re)connecting ---- */
 
-  #markDown(): void {
-    this.#epoch += 1;
-    if (this.#closed || !this.#up) return;
-    this.#up = false;
-    this.#log.warn('lost the connection to Redis; floor requests fail until it is back');
-    this.events.emit('health', 'down');
-  }
-
-  #recoverIfReady(): void {
-    if (this.#closed || this.#up || this.#recovering) return;
-    if (this.#cmd.status !== 'ready' || this.#sub.status !== 'ready') return;
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
-    this.#recovering = true;
-    const epoch = this.#epoch;
-    this.#recover().then(
-      () => this.#recovered(epoch, undefined),
-      (error: unknown) => this.#recovered(epoch, error),
-    );
-  }
-
-  #recovered(epoch: number, error: unknown): void {
-    this.#recovering = false;
-    if (this.#closed) return;
-    if (epoch !== this.#epoch) {
-      // The connection dropped while catching up: start again once both connections are ready.
-      this.#recoverIfReady();
-      return;
-    }
-    if (error !== undefined) {
-      this.#log.warn({ err: error }, 'could not catch up with Redis; retrying');
-      this.#retryTimer = setTimeout(() => {
-        this.#retryTimer = undefined;
-        this.#recoverIfReady();
-      }, RECOVERY_RETRY_MS);
-      return;
-    }
-    this.#up = true;
-    this.#errorLogged = false;
-    this.#log.info({ keyspaceNotifications: this.#notificationsOn }, 'connected to Redis');
-    this.events.emit('health', 'up');
-  }
-
-  async #recover(): Promise<void> {
+  async #catchUp(): Promise<void> {
     const channels = this.#useNotifications
       ? [this.#eventsChannel, this.#expiredChannel]
       : [this.#eventsChannel];
-    await this.#sub.subscribe(...channels);
+    await this.#link.subscriber.subscribe(...channels);
     this.#notificationsOn = this.#useNotifications && (await this.#enableNotifications());
     await this.#resync();
   }
@@ -344,10 +293,10 @@ export class RedisFloorStore implements FloorStore {
   /** Turns on expired-key events (flags E and x), keeping whatever else is configured. */
   async #enableNotifications(): Promise<boolean> {
     try {
-      const reply: unknown = await this.#cmd.config('GET', 'notify-keyspace-events');
+      const reply: unknown = await this.#link.command.config('GET', 'notify-keyspace-events');
       const flags = Array.isArray(reply) && typeof reply[1] === 'string' ? reply[1] : '';
       if (flags.includes('E') && (flags.includes('x') || flags.includes('A'))) return true;
-      await this.#cmd.config('SET', 'notify-keyspace-events', `${flags}Ex`);
+      await this.#link.command.config('SET', 'notify-keyspace-events', `${flags}Ex`);
       return true;
     } catch (error) {
       if (!(error instanceof Error) || error.name !== 'ReplyError') throw error;
@@ -366,28 +315,18 @@ export class RedisFloorStore implements FloorStore {
     const pattern = `${this.#lockPrefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
     let cursor = '0';
     do {
-      const [next, keys] = await this.#cmd.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      const [next, keys] = await this.#link.command.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
       cursor = next;
       const locks = await Promise.all(keys.map((key) => this.#peek(key.slice(this.#lockPrefix.length))));
       for (const lock of locks) if (lock !== null) this.#noteTaken(lock.grant, lock.remainingMs);
     } while (cursor !== '0');
   }
 
-  #logConnectionError(error: Error): void {
-    if (this.#closed) return;
-    if (this.#errorLogged) {
-      this.#log.debug({ err: error }, 'Redis connection error');
-      return;
-    }
-    this.#errorLogged = true;
-    this.#log.warn({ err: error }, 'Redis connection error; reconnecting');
-  }
-
   /* ---- helpers ---- */
 
   async #peek(channelId: string): Promise<{ grant: FloorGrant; remainingMs: number } | null> {
     const reply = await this.#run('read the floor', () =>
-      floorScripts.peek.run(this.#cmd, [this.#key(channelId)], []),
+      floorScripts.peek.run(this.#link.command, [this.#key(channelId)], []),
     );
     if (reply === null) return null;
     if (!Array.isArray(reply) || typeof reply[0] !== 'string') throw this.#malformed(channelId);
@@ -398,7 +337,7 @@ export class RedisFloorStore implements FloorStore {
   }
 
   async #run<T>(what: string, command: () => Promise<T>): Promise<T> {
-    if (this.#closed) throw new FloorStoreError('The floor store is closed.');
+    if (this.#link.closed) throw new FloorStoreError('The floor store is closed.');
     try {
       return await command();
     } catch (error) {
@@ -419,23 +358,4 @@ export class RedisFloorStore implements FloorStore {
     this.#log.error({ channelId }, 'unexpected floor lock value in Redis');
     return new FloorStoreError(`The floor lock of channel ${channelId} could not be read.`);
   }
-}
-
-/** Closes a connection without waiting for Redis (which may be gone); resolves once the socket is closed. */
-async function disconnect(connection: Redis): Promise<void> {
-  if (connection.status === 'end') return;
-  if (connection.status === 'reconnecting' || connection.status === 'close') {
-    // No socket: cancelling the pending reconnection is all there is to do.
-    connection.disconnect();
-    return;
-  }
-  const ended = new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 1000);
-    connection.once('end', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-  connection.disconnect();
-  await ended;
 }
