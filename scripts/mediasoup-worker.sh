@@ -10,11 +10,11 @@
 #   4. a build from Debian packages without internet (scripts/mediasoup-offline/build.sh).
 # A new binary is copied into the cache afterwards.
 #
-#   --rebuild   ignore the installed and the cached binary (and replace the cache entry)
+#   --rebuild   ignore the installed and the cached binary; a new one replaces the cache entry
 #   --offline   skip mediasoup's postinstall and build from Debian packages directly
 # Environment:
 #   SQUELCH_CACHE_DIR                      cache folder (default: ${XDG_CACHE_HOME:-~/.cache}/squelch)
-#   SQUELCH_MEDIASOUP_POSTINSTALL_TIMEOUT  seconds allowed for mediasoup's postinstall (default 900)
+#   SQUELCH_MEDIASOUP_POSTINSTALL_TIMEOUT  seconds allowed for mediasoup's postinstall (default 1200)
 set -euo pipefail
 
 # Debian packages needed only when the worker has to be built here without internet.
@@ -24,8 +24,10 @@ MEDIASOUP_BUILD_PACKAGES=(g++ meson ninja-build pkg-config libuv1-dev libssl-dev
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MEDIASOUP_DIR="$ROOT/node_modules/mediasoup"
 WORKER_BIN="$MEDIASOUP_DIR/worker/out/Release/mediasoup-worker"
-POSTINSTALL_TIMEOUT="${SQUELCH_MEDIASOUP_POSTINSTALL_TIMEOUT:-900}"
-CACHE_DIR="${SQUELCH_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/squelch}"
+POSTINSTALL_TIMEOUT="${SQUELCH_MEDIASOUP_POSTINSTALL_TIMEOUT:-1200}"
+HOME_DIR="${HOME:-}"
+[[ -n "$HOME_DIR" ]] || HOME_DIR=~ # without HOME, ~ is the user's home directory from the password database
+CACHE_DIR="${SQUELCH_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME_DIR/.cache}/squelch}"
 
 say() { printf '[mediasoup-worker] %s\n' "$*"; }
 fail() {
@@ -130,8 +132,9 @@ if [[ $REBUILD -eq 0 ]] && [[ -e "$CACHE_BIN" ]]; then
 fi
 
 if [[ $REBUILD -eq 1 ]]; then
-  say "--rebuild: discarding the installed and the cached worker binary"
-  rm -f "$WORKER_BIN" "$CACHE_BIN"
+  # The cache entry is kept until a new binary replaces it.
+  say "--rebuild: discarding the installed worker binary; the cached one is replaced once a new one works"
+  rm -f "$WORKER_BIN"
 fi
 
 # 3. mediasoup's own postinstall: the normal way on a machine with internet.

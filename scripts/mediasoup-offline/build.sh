@@ -86,7 +86,7 @@ for wrap in "$WORKER"/subprojects/*.wrap; do
     cp "$HERE/subprojects/placeholder.c" "$WORKER/subprojects/$directory/"
     say "subproject $name -> system libraries (subprojects/$directory)"
   else
-    say "subproject $name has no local replacement (the worker build does not use it on Linux)"
+    say "subproject $name left as is (not needed for the worker binary)"
   fi
 done
 
