@@ -35,7 +35,14 @@
 import type { FloorRevokeReason } from '@squelch/protocol';
 import type { Logger } from 'pino';
 import { TypedEmitter } from '../util/TypedEmitter';
-import type { FloorGrant, FloorHolder, FloorIdleEvent, FloorStore, FloorStoreHealth } from './FloorStore';
+import type {
+  AcquireResult,
+  FloorGrant,
+  FloorHolder,
+  FloorIdleEvent,
+  FloorStore,
+  FloorStoreHealth,
+} from './FloorStore';
 import { isFloorStoreError } from './FloorStoreError';
 import { GrantView } from './GrantView';
 
@@ -107,7 +114,7 @@ export class FloorService {
     if (held !== undefined && held.holder.userId === requester.userId) return { granted: true, grant: held };
     if (this.#closed) return unavailable('The floor service is shutting down.');
     const holder: FloorHolder = { ...requester, nodeId: this.nodeId };
-    let result;
+    let result: AcquireResult;
     try {
       result = await this.#store.acquire(channelId, holder, this.ttlMs);
     } catch (error) {
