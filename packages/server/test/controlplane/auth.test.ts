@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { delay } from '../../src/util/abort';
 import { describeOnBackends } from './helpers/backends';
@@ -288,6 +290,65 @@ describeOnBackends('authentication', (backend) => {
       await w.asAdmin({ method: 'PATCH', url: `/api/users/${user.id}`, payload: { disabled: true } });
       expect(await h.cp.verifyAccessToken(token)).toBeNull();
       expect((await me(token)).statusCode).toBe(401);
+    });
+  });
+
+  describe('logging', () => {
+    it('never writes passwords or tokens to the log', async () => {
+      const lines: string[] = [];
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      });
+      const logged = await openHarness(await backend.newDatabase(), {}, pino({ level: 'trace' }, sink));
+      extra.push(logged);
+      const secrets: string[] = [ADMIN.password];
+      const signIn = await logged.request({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: ADMIN.email, password: ADMIN.password },
+      });
+      const token = signIn.json<{ accessToken: string }>().accessToken;
+      const cookie = refreshCookieOf(signIn)?.value ?? '';
+      secrets.push(token, cookie);
+      const refreshed = await logged.request({
+        method: 'POST',
+        url: '/api/auth/refresh',
+        cookies: { [REFRESH]: cookie },
+      });
+      secrets.push(
+        refreshed.json<{ accessToken: string }>().accessToken,
+        refreshCookieOf(refreshed)?.value ?? '',
+      );
+      const created = await logged.request({
+        method: 'POST',
+        url: '/api/users',
+        payload: { email: 'logged@test.example', displayName: 'Logged', password: 'first-secret-password' },
+        token,
+      });
+      const userId = created.json<{ id: string }>().id;
+      await logged.request({
+        method: 'POST',
+        url: `/api/users/${userId}/password`,
+        payload: { password: 'second-secret-password' },
+        token,
+      });
+      await logged.request({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'logged@test.example', password: 'wrong-secret-password' },
+      });
+      secrets.push('first-secret-password', 'second-secret-password', 'wrong-secret-password');
+
+      const log = lines.join('');
+      expect(log).toContain('signed in');
+      expect(log).toContain('login refused');
+      for (const secret of secrets) {
+        expect(secret.length).toBeGreaterThan(5);
+        expect(log).not.toContain(secret);
+      }
     });
   });
 });

@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
@@ -140,6 +141,30 @@ describeOnBackends('control plane lifecycle', (backend) => {
       expect(count.n).toBe(10);
     } finally {
       await database.close();
+    }
+  });
+
+  it('mounts beside a root cookie plugin and a root not-found handler without taking them over', async () => {
+    const cp = await openControlPlane(await backend.newDatabase());
+    const app = Fastify({ logger: false });
+    try {
+      await app.register(fastifyCookie);
+      app.setNotFoundHandler((_request, reply) => reply.code(404).send({ root: true }));
+      await cp.registerRoutes(app);
+      await app.ready();
+      const api = await app.inject({ method: 'GET', url: '/api/nope' });
+      expect(api.json()).toMatchObject({ error: { code: 'not_found' } });
+      const elsewhere = await app.inject({ method: 'GET', url: '/elsewhere' });
+      expect(elsewhere.json()).toEqual({ root: true });
+      const refresh = await app.inject({
+        method: 'POST',
+        url: '/api/auth/refresh',
+        cookies: { squelch_refresh: 'unknown' },
+      });
+      expect(refresh.statusCode).toBe(401);
+    } finally {
+      await app.close();
+      await cp.close();
     }
   });
 

@@ -305,17 +305,31 @@ describeOnBackends('role × action matrix', (backend) => {
     await h?.close();
   });
 
+  const latestAudit = async () => {
+    const response = await h.request({ method: 'GET', url: '/api/audit?limit=1', token: w.tokens.admin });
+    return response.json<{ entries: { id: number; actorId: string | null }[] }>().entries[0];
+  };
+
   for (const action of actions) {
     for (const caller of callers) {
       const allowed = caller !== 'anonymous' && action.allowed.includes(caller);
       const expected = allowed ? action.status : caller === 'anonymous' ? 401 : 403;
       it(`${action.name} as ${caller} → ${expected}`, async () => {
         const options = await action.request(w);
+        const auditBefore = await latestAudit();
         const response = await h.request({
           ...options,
           ...(caller !== 'anonymous' ? { token: w.tokens[caller] } : {}),
         });
         expect(response.statusCode, response.body).toBe(expected);
+        // Every administrative write is audited, with its actor; reads and refusals leave no entry.
+        const auditAfter = await latestAudit();
+        if (allowed && options.method !== 'GET') {
+          expect(auditAfter?.id).toBeGreaterThan(auditBefore?.id ?? 0);
+          expect(auditAfter?.actorId).toBe(w.users[caller].id);
+        } else {
+          expect(auditAfter?.id).toBe(auditBefore?.id);
+        }
         if (!allowed) {
           const code = caller === 'anonymous' ? 'not_authenticated' : 'forbidden';
           expect(response.json()).toMatchObject({ error: { code, message: expect.any(String) as unknown } });

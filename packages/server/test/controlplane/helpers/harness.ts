@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { ControlPlane, type ControlPlaneAuthOptions } from '../../../src/controlplane/ControlPlane';
 import type { DatabaseConfig } from '../../../src/db/Database';
 
@@ -24,19 +24,21 @@ export interface Harness {
 export async function openControlPlane(
   database: DatabaseConfig,
   auth: Partial<ControlPlaneAuthOptions> = {},
+  logger: Logger = silentLogger,
 ): Promise<ControlPlane> {
   return ControlPlane.open({
     database,
     auth: { jwtSecret: TEST_JWT_SECRET, passwordHashing: CHEAP_HASHING, ...auth },
-    logger: silentLogger,
+    logger,
   });
 }
 
 export async function openHarness(
   database: DatabaseConfig,
   auth: Partial<ControlPlaneAuthOptions> = {},
+  logger: Logger = silentLogger,
 ): Promise<Harness> {
-  const cp = await openControlPlane(database, auth);
+  const cp = await openControlPlane(database, auth, logger);
   const app = Fastify({ logger: false });
   try {
     await cp.registerRoutes(app);
