@@ -26,6 +26,11 @@ export function ChannelRow({ channel, selfId, selected, onSelect, onJoin }: Chan
         <span className="channel-row__name">{info.name}</span>
         <span className="channel-row__team">{info.teamName}</span>
         <FloorStatus channel={channel} selfId={selfId} />
+        {channel.notice !== null && (
+          <span className="channel-row__notice" data-kind={channel.notice.kind}>
+            {channel.notice.text}
+          </span>
+        )}
       </button>
       <JoinSwitch
         channelName={info.name}

@@ -76,37 +76,49 @@ export class MicrophoneController extends Emitter<{ change: [MicrophoneState] }>
 
   async #open(): Promise<boolean> {
     if (this.#state.status !== 'ready') this.#patch({ status: 'opening', problem: null, message: null });
+    let track: MediaStreamTrack;
     try {
-      const track = await openMicrophone(this.#options);
-      if (this.#closed) {
-        track.stop();
-        return false;
-      }
-      await this.#client.enableMicrophone(track);
-      // An existing producer keeps its old track; hand it the new one.
-      const producer = this.#client.mediaLink?.producer;
-      if (producer !== undefined && !producer.closed && producer.track !== track)
-        await producer.replaceTrack({ track });
-      this.#meter?.close();
-      this.#meter = new MicLevelMeter(track);
-      this.#meter.resume();
-      track.addEventListener('ended', () => {
-        if (this.#client.microphone !== track || this.#closed) return;
-        this.#meter?.close();
-        this.#meter = undefined;
-        this.#patch({
-          status: 'error',
-          problem: 'not_found',
-          message:
-            'The microphone stopped (unplugged or taken by another program). Check it, then try again.',
-        });
-      });
-      this.#patch({ status: 'ready', permission: 'granted', problem: null, message: null });
-      return true;
+      track = await openMicrophone(this.#options);
     } catch (error) {
       if (!this.#closed) this.#fail(classifyMicrophoneError(error));
       return false;
     }
+    if (this.#closed) {
+      track.stop();
+      return false;
+    }
+    try {
+      await this.#client.enableMicrophone(track);
+      // An existing producer keeps its old track; hand it the new one.
+      const producer = this.#client.mediaLink?.producer;
+      if (producer !== undefined && !producer.closed && producer.track !== track) {
+        await producer.replaceTrack({ track });
+      }
+    } catch (error) {
+      if (this.#closed) return false;
+      const reason = error instanceof Error ? ` (${error.message})` : '';
+      this.#patch({
+        status: 'error',
+        problem: 'unknown',
+        message: `The microphone works, but sending audio could not be set up${reason}. Try again.`,
+      });
+      return false;
+    }
+    this.#meter?.close();
+    this.#meter = new MicLevelMeter(track);
+    this.#meter.resume();
+    track.addEventListener('ended', () => {
+      if (this.#client.microphone !== track || this.#closed) return;
+      this.#meter?.close();
+      this.#meter = undefined;
+      this.#patch({
+        status: 'error',
+        problem: 'not_found',
+        message: 'The microphone stopped (unplugged or taken by another program). Check it, then try again.',
+      });
+    });
+    this.#patch({ status: 'ready', permission: 'granted', problem: null, message: null });
+    return true;
   }
 
   #fail(error: ReturnType<typeof classifyMicrophoneError>): void {

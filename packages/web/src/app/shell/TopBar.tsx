@@ -14,7 +14,7 @@ export interface TopBarProps {
   onSignOut: () => void;
 }
 
-const MIC_TEXT = { off: 'Mic off', opening: 'Mic…', ready: 'Mic ready', error: 'Mic blocked' } as const;
+const MIC_TEXT = { off: 'Mic off', opening: 'Mic…', ready: 'Mic ready', error: 'Mic problem' } as const;
 
 /** Brand, status (connection, quality, microphone), navigation and the user's menu; always visible. */
 export function TopBar(props: TopBarProps) {
@@ -44,7 +44,9 @@ export function TopBar(props: TopBarProps) {
         <ConnectionStatus connection={props.connection} quality={props.quality} />
         <span className="mic-chip" data-status={props.microphone.status}>
           <span className="mic-chip__icon" aria-hidden="true" />
-          <span className="mic-chip__text">{MIC_TEXT[props.microphone.status]}</span>
+          <span className="mic-chip__text">
+            {props.microphone.problem === 'denied' ? 'Mic blocked' : MIC_TEXT[props.microphone.status]}
+          </span>
         </span>
       </div>
       {manages && (

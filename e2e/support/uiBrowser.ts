@@ -1,0 +1,101 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { toneFile } from './browser';
+
+const CHROMIUM = process.env.SQUELCH_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Where the UI tests leave their screenshots (artifacts). */
+export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+
+export interface UiBrowserOptions {
+  /** Fake microphone input (default: a 1 kHz tone). */
+  audioFile?: string;
+  /**
+   * Accept media permission prompts automatically (Chromium's fake UI). Off, the browser's real permission
+   * handling applies: a headless prompt is refused unless the context was granted the permission.
+   */
+  autoGrantMicrophone?: boolean;
+}
+
+export interface PersonOptions extends BrowserContextOptions {
+  /** Grant the microphone permission to the context up front (default true). */
+  microphone?: boolean;
+}
+
+export interface UiBrowser {
+  browser: Browser;
+  /** A new person: an isolated context (own cookies, storage and permissions) and one page. */
+  person(origin: string, options?: PersonOptions): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+}
+
+/** Records every media element play() in the page (tones are audio elements), before any app script runs. */
+const PLAY_RECORDER = `
+  (() => {
+    const played = [];
+    const elements = new Set();
+    window.__played = played;
+    window.__mediaElements = elements;
+    const original = HTMLMediaElement.prototype.play;
+    HTMLMediaElement.prototype.play = function (...args) {
+      const entry = { src: this.currentSrc || this.src || '', tone: this.dataset ? this.dataset.tone || null : null, at: performance.now(), started: false };
+      played.push(entry);
+      elements.add(this);
+      const result = original.apply(this, args);
+      if (result && typeof result.then === 'function') result.then(() => { entry.started = true; }, () => {});
+      return result;
+    };
+  })();
+`;
+
+/**
+ * Debian's Chromium for the app's UI tests: fake microphone device, autoplay allowed, and either the fake
+ * permission UI (prompts accepted) or real permission handling driven through the context's permissions.
+ */
+export async function launchUiBrowser(options: UiBrowserOptions = {}): Promise<UiBrowser> {
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${options.audioFile ?? toneFile()}`,
+    '--autoplay-policy=no-user-gesture-required',
+  ];
+  if (options.autoGrantMicrophone === true) args.push('--use-fake-ui-for-media-stream');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+  const contexts: BrowserContext[] = [];
+  return {
+    browser,
+    async person(origin, personOptions = {}) {
+      const { microphone = true, ...contextOptions } = personOptions;
+      const context = await browser.newContext({
+        ignoreHTTPSErrors: true,
+        viewport: { width: 1280, height: 800 },
+        ...contextOptions,
+      });
+      contexts.push(context);
+      if (microphone) await context.grantPermissions(['microphone'], { origin });
+      await context.addInitScript({ content: PLAY_RECORDER });
+      const page = await context.newPage();
+      return { context, page };
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser.close();
+    },
+  };
+}
+
+/** Saves a screenshot of the page as test-results/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await fs.mkdir(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}

@@ -1,0 +1,95 @@
+import type { Page } from 'playwright-core';
+import { LabPage } from './labPage';
+
+/** One analysis frame of what a listener receives: level and the level at the tone frequencies (dB). */
+export interface SpectrumFrame {
+  t: number;
+  rms: number;
+  bands: Record<'440' | '600' | '1000' | '1800', number>;
+}
+
+/**
+ * A second person who only listens, on the lab page (it exposes the received tracks). Besides the lab's
+ * level probes it records spectrum frames, to tell the talker's 1 kHz voice from a feedback tone
+ * (1800 / 600 / 440 Hz) that must never reach a channel.
+ */
+export class Listener {
+  readonly lab: LabPage;
+
+  private constructor(readonly page: Page) {
+    this.lab = new LabPage(page);
+  }
+
+  static async open(page: Page, origin: string, token: string): Promise<Listener> {
+    await page.goto(`${origin}/lab.html`);
+    const listener = new Listener(page);
+    await listener.lab.connect(token);
+    return listener;
+  }
+
+  async join(channelId: string): Promise<void> {
+    await this.lab.join(channelId);
+  }
+
+  /** Waits for sound above / below a level; elapsed ms or null on timeout. */
+  waitFor(channelId: string, direction: 'above' | 'below', timeoutMs = 5000): Promise<number | null> {
+    return this.lab.waitForLevel(channelId, direction, direction === 'above' ? 0.05 : 0.01, timeoutMs);
+  }
+
+  async level(channelId: string, ms = 600): Promise<number> {
+    return (await this.lab.measure(channelId, ms)).rms;
+  }
+
+  /** Records spectrum frames of a channel's received audio for `ms` (start it, then act, then await it). */
+  spectrum(channelId: string, ms: number): Promise<SpectrumFrame[]> {
+    return this.page.evaluate(
+      async ([id, duration]) => {
+        const track = window.lab.client()?.channelTrack(id);
+        if (track === undefined) throw new Error(`No track for channel ${id}`);
+        const context = new AudioContext({ sampleRate: 48000 });
+        await context.resume();
+        const stream = new MediaStream([track]);
+        // Chromium feeds Web Audio from a remote track only while a media element plays it.
+        const element = new Audio();
+        element.muted = true;
+        element.srcObject = stream;
+        await element.play().catch(() => undefined);
+        const source = context.createMediaStreamSource(stream);
+        const analyser = context.createAnalyser();
+        analyser.fftSize = 2048;
+        analyser.smoothingTimeConstant = 0;
+        source.connect(analyser);
+        const spectrum = new Float32Array(analyser.frequencyBinCount);
+        const samples = new Float32Array(analyser.fftSize);
+        const binHz = context.sampleRate / analyser.fftSize;
+        const band = (hz: number) => {
+          const center = Math.round(hz / binHz);
+          let best = -200;
+          for (let bin = center - 2; bin <= center + 2; bin += 1)
+            best = Math.max(best, spectrum[bin] ?? -200);
+          return best;
+        };
+        const frames: { t: number; rms: number; bands: Record<'440' | '600' | '1000' | '1800', number> }[] =
+          [];
+        const start = performance.now();
+        while (performance.now() - start < duration) {
+          analyser.getFloatFrequencyData(spectrum);
+          analyser.getFloatTimeDomainData(samples);
+          let sum = 0;
+          for (const value of samples) sum += value * value;
+          frames.push({
+            t: performance.now() - start,
+            rms: Math.sqrt(sum / samples.length),
+            bands: { '440': band(440), '600': band(600), '1000': band(1000), '1800': band(1800) },
+          });
+          await new Promise((resolve) => setTimeout(resolve, 15));
+        }
+        source.disconnect();
+        element.srcObject = null;
+        await context.close();
+        return frames;
+      },
+      [channelId, ms] as const,
+    );
+  }
+}

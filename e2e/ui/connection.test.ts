@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppPage } from '../support/uiApp';
+import { launchUiBrowser, screenshot } from '../support/uiBrowser';
+import type { UiBrowser } from '../support/uiBrowser';
+import { dropConnections, ensureTones } from '../support/uiServer';
+import { startTestServer } from '../support/squelchServer';
+import type { TestServer, TestUser } from '../support/squelchServer';
+
+/** Connection quality, "Reconnecting…", "Could not reconnect" with Retry, and a session surviving a reload. */
+describe('connection state', () => {
+  let server: TestServer;
+  let browser: UiBrowser;
+  let user: TestUser;
+
+  beforeAll(async () => {
+    server = await startTestServer({ workers: 1 });
+    browser = await launchUiBrowser();
+    const made = await server.createChannels(['Gates']);
+    user = await server.createUser('Gina', made.eventId, [made.channels.Gates!]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows a green quality light on a good link, and the session survives a reload', async () => {
+    const { context, page } = await browser.person(server.url);
+    await ensureTones(server, context);
+    const app = new AppPage(page);
+    await app.open(`${server.url}/`);
+    await app.signIn(user);
+    await app.waitJoined('Gates');
+    await page.locator('.conn[data-quality="good"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.conn').textContent()).toContain('Good connection');
+    expect(await page.locator('.conn').getAttribute('title')).toMatch(/round trip \d+ ms/);
+
+    await page.reload();
+    await app.waitConnected();
+    await app.waitJoined('Gates');
+    expect(await page.getByRole('button', { name: 'Sign in' }).count()).toBe(0);
+  });
+
+  it('a dropped socket shows "Reconnecting…"; when the retries give up, Retry reconnects', async () => {
+    const { context, page } = await browser.person(server.url);
+    await ensureTones(server, context);
+    const app = new AppPage(page);
+    await app.open(`${server.url}/`);
+    // Virtual time for the page's timers, so the reconnect policy's two-minute limit passes at once.
+    await page.clock.install();
+    await app.signIn(user);
+    await app.waitJoined('Gates');
+
+    // Every new signalling socket is refused while the "network" is down.
+    let refuse = true;
+    await page.routeWebSocket(/\/ws$/, (socket) => {
+      if (refuse) {
+        void socket.close({ code: 4001, reason: 'network down' });
+        return;
+      }
+      socket.connectToServer();
+    });
+    expect(dropConnections(server, user.id)).toBeGreaterThan(0);
+    const reconnecting = page.locator('[data-banner="reconnecting"]');
+    await reconnecting.waitFor();
+    expect(await page.locator('.conn').textContent()).toContain('Reconnecting…');
+    expect(await app.buttonState()).toBe('disabled');
+    await screenshot(page, 'connection-reconnecting');
+
+    await page.clock.fastForward('03:00');
+    await page.locator('[data-banner="failed"]').waitFor();
+    expect(await page.locator('.conn').textContent()).toContain('Could not reconnect');
+    await screenshot(page, 'connection-failed');
+
+    refuse = false;
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.clock.fastForward('00:10');
+    await app.waitConnected();
+    await app.waitJoined('Gates');
+    expect(await page.locator('[data-banner]').count()).toBe(0);
+  });
+});
