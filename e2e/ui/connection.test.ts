@@ -74,7 +74,6 @@ describe('connection state', () => {
 
     refuse = false;
     await page.getByRole('button', { name: 'Retry' }).click();
-    await page.clock.fastForward('00:10');
     await app.waitConnected();
     await app.waitJoined('Gates');
     expect(await page.locator('[data-banner]').count()).toBe(0);

@@ -43,6 +43,7 @@ function labels(state: VisualState, props: PttButtonProps): { main: string; sub:
     case 'busy':
       return { main: 'Busy', sub: `${props.busyWith ?? 'Someone'} is speaking` };
     case 'idle':
+      if (props.size === 'compact') return { main: 'Talk', sub: toggle ? 'Tap on / off' : 'Hold' };
       return { main: toggle ? 'Tap to talk' : 'Hold to talk', sub: props.channelName };
   }
 }

@@ -10,7 +10,7 @@ export function talkBlocker(
   if (channel === undefined) return 'No channel selected';
   if (connection === 'reconnecting' || connection === 'connecting') return 'Connecting…';
   if (connection !== 'connected') return 'Offline';
-  if (!channel.joined) return channel.pending ? 'Joining…' : 'Join the channel to talk';
-  if (microphone.status === 'error') return 'Microphone unavailable';
+  if (!channel.joined) return channel.pending ? 'Joining…' : 'Not joined';
+  if (microphone.status === 'error') return 'No microphone';
   return null;
 }

@@ -112,6 +112,8 @@ export class Radio extends Emitter<{ change: [] }> {
       if (this.#closed) return;
       this.#setChannels(infos);
       this.#set({ channelsLoaded: true, channelsError: null });
+      // Channels newly listed (first load after an error, a new assignment) are joined as remembered.
+      void this.#joinDesired();
     } catch (error) {
       if (this.#closed) return;
       this.#set({ channelsError: error instanceof Error ? error.message : String(error) });
@@ -234,7 +236,7 @@ export class Radio extends Emitter<{ change: [] }> {
         this.#announce('Could not reconnect to the server.', true);
       } else if (connection === 'connected' && previous !== 'connecting') {
         this.#announce('Reconnected.', false);
-        void this.reloadChannels().then(() => this.#joinDesired());
+        void this.reloadChannels();
       }
       this.#syncJoined();
     });

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
-import type { ReactNode } from 'react';
 import type { LayoutPreference, PttMode, PttSettings, ToneName } from '@squelch/client';
+import { Choice } from './Choice';
 
 export interface SettingsDialogProps {
   open: boolean;
@@ -8,27 +8,6 @@ export interface SettingsDialogProps {
   onChange: (settings: PttSettings) => void;
   onPreviewTone: (tone: ToneName) => void;
   onClose: () => void;
-}
-
-function Choice<T extends string>(props: {
-  name: string;
-  value: T;
-  current: T;
-  onPick: (value: T) => void;
-  children: ReactNode;
-}) {
-  return (
-    <label className="choice" data-checked={props.value === props.current}>
-      <input
-        type="radio"
-        name={props.name}
-        value={props.value}
-        checked={props.value === props.current}
-        onChange={() => props.onPick(props.value)}
-      />
-      <span>{props.children}</span>
-    </label>
-  );
 }
 
 /**

@@ -47,8 +47,7 @@ export function MicrophonePanel({
           <strong>Waiting for the microphone…</strong>
         ) : (
           <>
-            <strong>Microphone off.</strong> You can listen now; to talk, enable the microphone (or just press
-            the talk button).
+            <strong>Microphone off.</strong> Listening works; enable it to talk (pressing Talk does too).
           </>
         )}
         {opening && microphone.permission === 'prompt' && (
