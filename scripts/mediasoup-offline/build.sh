@@ -75,7 +75,21 @@ if [[ -n "$REQUIRED" ]] && [[ "$(printf '%s\n%s\n' "$REQUIRED" "$MESON_VERSION" 
   sed -i "s/^\( *meson_version *: *'>= *\)$REQUIRED'/\1$MESON_VERSION'/" "$WORKER/meson.build"
 fi
 
-# 4. Put a local subproject in each directory a .wrap file names, so meson never downloads.
+# 4. Source fix needed with Debian's OpenSSL (3.0.2x; mediasoup's own build links its bundled 3.0.8).
+# The worker's callback on its outgoing DTLS BIO answers 1 to every "after the operation" call instead of
+# passing the operation's result through (it compares the operation type with BIO_CB_RETURN, which never
+# matches the combined flags). Debian's OpenSSL takes that at its word: the server's first handshake
+# flight fails and the worker crashes in SSL_read (NULL record buffer) as soon as a browser connects.
+DTLS_SOURCE="$WORKER/src/RTC/DtlsTransport.cpp"
+if grep -q '(operationType == BIO_CB_RETURN)' "$DTLS_SOURCE"; then
+  sed -i 's/(operationType == BIO_CB_RETURN)/((operationType \& BIO_CB_RETURN) != 0)/' "$DTLS_SOURCE"
+  grep -q '((operationType & BIO_CB_RETURN) != 0)' "$DTLS_SOURCE" || fail "patching $DTLS_SOURCE failed."
+  say "DTLS BIO callback now passes OpenSSL's results through (src/RTC/DtlsTransport.cpp, in the copy)"
+else
+  say "DTLS BIO callback already passes OpenSSL's results through; no change"
+fi
+
+# 5. Put a local subproject in each directory a .wrap file names, so meson never downloads.
 for wrap in "$WORKER"/subprojects/*.wrap; do
   name="$(basename "$wrap" .wrap)"
   directory="$(sed -n 's/^directory *= *//p' "$wrap" | tr -d '[:space:]')"
@@ -90,7 +104,7 @@ for wrap in "$WORKER"/subprojects/*.wrap; do
   fi
 done
 
-# 5. Configure and compile, with the options mediasoup uses for its release build.
+# 6. Configure and compile, with the options mediasoup uses for its release build.
 say "configuring (meson $MESON_VERSION, downloads disabled)"
 run_logged "meson setup" \
   meson setup --buildtype release -Db_ndebug=true --wrap-mode=nodownload "$SCRATCH/build" "$WORKER"
@@ -112,7 +126,7 @@ if ! ninja -C "$SCRATCH/build" -j "$JOBS" mediasoup-worker 2>&1 | tee -a "$LOG" 
 fi
 say "compiled in $((SECONDS - STARTED)) s"
 
-# 6. Install the binary where it was asked for.
+# 7. Install the binary where it was asked for.
 BUILT="$SCRATCH/build/mediasoup-worker"
 [[ -x "$BUILT" ]] || fail "the build finished but $BUILT is missing."
 mkdir -p "$(dirname "$OUTPUT")"
