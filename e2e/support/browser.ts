@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import fs2 from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -50,7 +49,6 @@ export interface TestBrowser {
 export async function launchChromium(
   options: { audioFile?: string; denyMicrophone?: boolean } = {},
 ): Promise<TestBrowser> {
-  const userDataDir = await fs2.mkdtemp(path.join(os.tmpdir(), 'squelch-chromium-'));
   const args = [
     '--no-sandbox',
     '--disable-gpu',
@@ -62,9 +60,10 @@ export async function launchChromium(
     '--use-fake-device-for-media-stream',
     `--use-file-for-fake-audio-capture=${options.audioFile ?? toneFile()}`,
     '--autoplay-policy=no-user-gesture-required',
-    `--user-data-dir=${userDataDir}`,
   ];
   if (options.denyMicrophone !== true) args.push('--use-fake-ui-for-media-stream');
+  if (process.env.SQUELCH_CHROMIUM_EXTRA_ARGS)
+    args.push(...process.env.SQUELCH_CHROMIUM_EXTRA_ARGS.split(' '));
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   const contexts: BrowserContext[] = [];
   return {
@@ -78,8 +77,8 @@ export async function launchChromium(
     },
     async close() {
       for (const context of contexts) await context.close().catch(() => undefined);
+      // Playwright gives each launch a fresh temporary profile and removes it on close.
       await browser.close();
-      await fs2.rm(userDataDir, { recursive: true, force: true });
     },
   };
 }

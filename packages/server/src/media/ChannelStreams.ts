@@ -4,6 +4,7 @@ import type { MediaWorker } from './MediaWorker';
 import type { OpusPtime } from './opus';
 
 interface Entry {
+  channelId: string;
   stream: Promise<ChannelStream>;
   /** Set once the stream is ready, so liveness can be checked without waiting. */
   ready?: ChannelStream;
@@ -11,11 +12,19 @@ interface Entry {
   users: number;
 }
 
+/** One user's reference on a channel stream. `release()` is idempotent and only affects its own stream. */
+export interface ChannelStreamLease {
+  readonly stream: ChannelStream;
+  release(): void;
+}
+
 /**
  * The channel streams of this node, one per channel that has at least one listener here.
  *
- * Creation is serialized per channel: two joins arriving together share one stream. A stream is closed when
- * its last user leaves, so a 12-hour shift does not accumulate streams of channels nobody listens to.
+ * Creation is serialized per channel: two joins arriving together share one stream. Users hold leases; the
+ * last lease released closes the stream, so a 12-hour shift does not accumulate streams of channels nobody
+ * listens to. A lease belongs to the stream it was taken on: after a stream is replaced (its worker died),
+ * releasing an old lease cannot affect the new stream.
  */
 export class ChannelStreams {
   readonly #entries = new Map<string, Entry>();
@@ -27,11 +36,12 @@ export class ChannelStreams {
     this.#logger = options.logger.child({ module: 'channel-streams' });
   }
 
-  /** Takes a reference on the channel's stream, creating it (homed on `worker`) if there is none. */
-  async acquire(channelId: string, worker: MediaWorker): Promise<ChannelStream> {
+  /** Takes a lease on the channel's stream, creating it (homed on `worker`) if there is no live one. */
+  async acquire(channelId: string, worker: MediaWorker): Promise<ChannelStreamLease> {
     let entry = this.#entries.get(channelId);
     if (entry === undefined || entry.failed === true || entry.ready?.closed === true) {
       const created: Entry = {
+        channelId,
         stream: ChannelStream.create({ channelId, home: worker, ptime: this.#ptime, logger: this.#logger }),
         users: 0,
       };
@@ -47,43 +57,65 @@ export class ChannelStreams {
       this.#entries.set(channelId, created);
       entry = created;
     }
-    entry.users += 1;
+    const taken = entry;
+    taken.users += 1;
+    let stream: ChannelStream;
     try {
-      return await entry.stream;
+      stream = await taken.stream;
     } catch (error) {
-      entry.users -= 1;
+      taken.users -= 1;
       throw error;
     }
-  }
-
-  /** Drops a reference taken by acquire(); the last one closes the stream. */
-  release(channelId: string): void {
-    const entry = this.#entries.get(channelId);
-    if (entry === undefined) return;
-    entry.users -= 1;
-    if (entry.users > 0) return;
-    this.#entries.delete(channelId);
-    entry.stream.then(
-      (stream) => stream.close(),
-      () => undefined,
-    );
+    let released = false;
+    return {
+      stream,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#drop(taken);
+      },
+    };
   }
 
   /** The live stream of a channel, if it exists and is ready. */
-  async get(channelId: string): Promise<ChannelStream | undefined> {
-    const entry = this.#entries.get(channelId);
-    if (entry === undefined) return undefined;
-    try {
-      const stream = await entry.stream;
-      return stream.closed ? undefined : stream;
-    } catch {
-      return undefined;
-    }
+  get(channelId: string): ChannelStream | undefined {
+    const stream = this.#entries.get(channelId)?.ready;
+    return stream === undefined || stream.closed ? undefined : stream;
   }
 
   /** Number of live streams (for metrics and leak checks). */
   get size(): number {
     return this.#entries.size;
+  }
+
+  /**
+   * A worker died: streams homed on it are gone (their entries are dropped, so the next join creates a new
+   * one) and pipes to it are forgotten. Returns the channels whose stream was lost.
+   */
+  workerDied(worker: MediaWorker): string[] {
+    const lost: string[] = [];
+    for (const [channelId, entry] of this.#entries) {
+      const stream = entry.ready;
+      if (stream === undefined) continue;
+      if (stream.home === worker) {
+        this.#entries.delete(channelId);
+        stream.close();
+        lost.push(channelId);
+      } else {
+        stream.forgetWorker(worker);
+      }
+    }
+    return lost;
+  }
+
+  #drop(entry: Entry): void {
+    entry.users -= 1;
+    if (entry.users > 0) return;
+    if (this.#entries.get(entry.channelId) === entry) this.#entries.delete(entry.channelId);
+    entry.stream.then(
+      (stream) => stream.close(),
+      () => undefined,
+    );
   }
 
   close(): void {

@@ -10,8 +10,7 @@ import type {
 } from 'mediasoup/types';
 import type { Logger } from 'pino';
 import { TypedEmitter } from '../util/TypedEmitter';
-import type { ChannelStream } from './ChannelStream';
-import type { ChannelStreams } from './ChannelStreams';
+import type { ChannelStreamLease, ChannelStreams } from './ChannelStreams';
 import type { MediaWorker } from './MediaWorker';
 import { TalkerTap } from './TalkerTap';
 
@@ -23,7 +22,7 @@ export interface SessionMediaOptions {
 }
 
 interface Listening {
-  stream: ChannelStream;
+  lease: ChannelStreamLease;
   consumer: Consumer;
   /** Muted while this session itself holds the channel's floor (a talker does not hear itself). */
   selfMuted: boolean;
@@ -140,6 +139,7 @@ export class SessionMedia {
     if (this.hasProducer) {
       throw new ProtocolError(ErrorCode.InvalidState, 'This session already has a microphone producer.');
     }
+    this.#logger.debug({ rtpParameters }, 'creating microphone producer');
     // Always created paused: only a floor grant resumes it (see TalkerTap).
     const producer = await transport.produce({ kind: 'audio', rtpParameters, paused: true });
     try {
@@ -175,9 +175,9 @@ export class SessionMedia {
     if (capabilities === undefined) {
       throw new ProtocolError(ErrorCode.InvalidState, 'Send setRtpCapabilities before joining a channel.');
     }
-    const stream = await this.#streams.acquire(channelId, this.worker);
+    const lease = await this.#streams.acquire(channelId, this.worker);
     try {
-      const producerId = await stream.producerIdOn(this.worker);
+      const producerId = await lease.stream.producerIdOn(this.worker);
       if (!this.worker.router.canConsume({ producerId, rtpCapabilities: capabilities })) {
         throw new ProtocolError(ErrorCode.BadRequest, 'The browser cannot receive Opus audio.');
       }
@@ -186,17 +186,18 @@ export class SessionMedia {
         consumer.close();
         throw new ProtocolError(ErrorCode.InvalidState, 'The session closed while joining.');
       }
-      const listening: Listening = { stream, consumer, selfMuted: false };
+      const listening: Listening = { lease, consumer, selfMuted: false };
+      this.#listening.get(channelId)?.lease.release();
       this.#listening.set(channelId, listening);
       consumer.on('producerclose', () => {
         if (this.#listening.get(channelId) !== listening) return;
         this.#listening.delete(channelId);
-        this.#streams.release(channelId);
+        lease.release();
         this.events.emit('listenLost', { channelId });
       });
       return this.#consumerOptions(consumer);
     } catch (error) {
-      this.#streams.release(channelId);
+      lease.release();
       throw error;
     }
   }
@@ -208,7 +209,7 @@ export class SessionMedia {
     if (listening === undefined) return;
     this.#listening.delete(channelId);
     listening.consumer.close();
-    this.#streams.release(channelId);
+    listening.lease.release();
   }
 
   isListening(channelId: string): boolean {
@@ -224,7 +225,7 @@ export class SessionMedia {
     const tap = this.#tap;
     if (listening === undefined || tap === undefined) return false;
     listening.selfMuted = true;
-    await Promise.all([tap.open(listening.stream, grantId), listening.consumer.pause()]);
+    await Promise.all([tap.open(listening.lease.stream, grantId), listening.consumer.pause()]);
     return true;
   }
 
@@ -260,7 +261,7 @@ export class SessionMedia {
     delete this.#transports[direction];
     this.worker.transports -= 1;
     if (direction === 'recv') {
-      for (const channelId of this.#listening.keys()) this.#streams.release(channelId);
+      for (const listening of this.#listening.values()) listening.lease.release();
       this.#listening.clear();
     } else {
       this.#tap?.dispose();
