@@ -77,10 +77,10 @@ export function AdminPages({ api, me }: AdminPagesProps) {
             ))}
           </nav>
           <span className="adm-me">
-            {me.displayName} <span className="adm-badge">{roleLabel(me.role)}</span>
+            Your role <span className="adm-badge">{roleLabel(me.role)}</span>
           </span>
         </header>
-        <main className="adm-main">
+        <div className="adm-main">
           {route.page === 'events' && <EventsPage />}
           {route.page === 'event' && (
             <EventPage
@@ -92,7 +92,7 @@ export function AdminPages({ api, me }: AdminPagesProps) {
           )}
           {route.page === 'users' && <UsersPage />}
           {route.page === 'audit' && <AuditPage />}
-        </main>
+        </div>
       </div>
     </AdminContext.Provider>
   );

@@ -20,9 +20,11 @@ interface Answer<T> {
 
 /**
  * Runs `load` (memoise it with useCallback) and again whenever it changes or `reload()` is called. Answers
- * that arrive after a newer load started are dropped.
+ * that arrive after a newer load started are dropped. When `load` changes, the old data is dropped at once
+ * (another event's teams must not show under this one) unless `keepPrevious` is set (a search narrowing the
+ * same list: rows stay until the new answer replaces them).
  */
-export function useLoad<T>(load: () => Promise<T>): Loaded<T> {
+export function useLoad<T>(load: () => Promise<T>, options: { keepPrevious?: boolean } = {}): Loaded<T> {
   const [version, setVersion] = useState(0);
   const [answer, setAnswer] = useState<Answer<T> | undefined>(undefined);
 
@@ -46,7 +48,7 @@ export function useLoad<T>(load: () => Promise<T>): Loaded<T> {
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   const settled = answer !== undefined && answer.source === load && answer.version === version;
   return {
-    data: answer?.source === load ? answer.data : undefined,
+    data: answer?.source === load || options.keepPrevious === true ? answer?.data : undefined,
     error: settled ? answer.error : null,
     loading: !settled,
     reload,

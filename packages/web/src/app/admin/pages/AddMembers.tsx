@@ -4,6 +4,7 @@ import type { EventMember, EventRole, User } from '../data/types';
 import { useLoad } from '../data/useLoad';
 import { roleLabel } from '../ui/format';
 import { ErrorNote, Loading, StatusNote } from '../ui/Notes';
+import { Person } from '../ui/Person';
 import { useAction } from '../ui/useAction';
 import { useDebounced } from '../ui/useDebounced';
 
@@ -33,7 +34,7 @@ export function AddMembers({ eventId, members, onAdded }: Props) {
         : api.listUsers({ search: query, limit: RESULTS, offset: 0 }),
     [api, query],
   );
-  const results = useLoad(load);
+  const results = useLoad(load, { keepPrevious: true });
   const roleOf = new Map(members.map((m) => [m.userId, m.role]));
 
   const add = async (user: User) => {
@@ -84,12 +85,11 @@ export function AddMembers({ eventId, members, onAdded }: Props) {
             const current = roleOf.get(user.id);
             return (
               <li key={user.id}>
-                <span>
-                  <strong>{user.displayName}</strong> <span className="adm-muted">{user.email}</span>
+                <Person name={user.displayName} email={user.email}>
                   {user.isAdmin && <span className="adm-badge">Admin</span>}
                   {user.disabled && <span className="adm-badge adm-badge-off">Disabled</span>}
                   {current !== undefined && <span className="adm-badge">Member: {roleLabel(current)}</span>}
-                </span>
+                </Person>
                 <button
                   type="button"
                   disabled={action.busy || current === role}

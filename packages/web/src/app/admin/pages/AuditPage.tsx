@@ -28,6 +28,15 @@ const ACTIONS: Record<string, string> = {
   'demo.seed': 'Seeded demo data',
 };
 
+const TARGETS: Record<string, string> = {
+  event: 'Event',
+  event_member: 'Member',
+  team: 'Team',
+  channel: 'Channel',
+  channel_member: 'Assignment',
+  user: 'User',
+};
+
 interface Names {
   users: Map<string, string>;
 }
@@ -61,11 +70,10 @@ export function AuditPage() {
   const nameOf = (id: string | null) =>
     id === null ? 'System' : (first.data?.names.users.get(id) ?? `${id.slice(0, 8)}…`);
   const targetOf = (entry: AuditEntry) => {
-    if (entry.targetId === null) return entry.targetType;
-    const user = first.data?.names.users.get(entry.targetId);
-    if (user !== undefined) return `${entry.targetType} ${user}`;
-    const name = entry.details.name;
-    return typeof name === 'string' ? `${entry.targetType} ${name}` : entry.targetType;
+    const type = TARGETS[entry.targetType] ?? entry.targetType;
+    const user = entry.targetId === null ? undefined : first.data?.names.users.get(entry.targetId);
+    const name = user ?? entry.details.name;
+    return typeof name === 'string' ? `${type}: ${name}` : type;
   };
 
   const loadOlder = async () => {
@@ -116,7 +124,7 @@ export function AuditPage() {
               {entries.map((entry) => (
                 <tr key={entry.id}>
                   <td className="adm-nowrap">{formatDateTime(entry.at)}</td>
-                  <td>{nameOf(entry.actorId)}</td>
+                  <td className="adm-nowrap">{nameOf(entry.actorId)}</td>
                   <td>{ACTIONS[entry.action] ?? entry.action}</td>
                   <td>{targetOf(entry)}</td>
                   <td className="adm-muted adm-details">{describeDetails(entry.details)}</td>

@@ -1,10 +1,11 @@
-import { useCallback, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useAdmin } from '../AdminContext';
 import type { Channel, ChannelMember, EventMember } from '../data/types';
 import { useLoad } from '../data/useLoad';
 import { formatRoute } from '../route';
 import { matches, plural, roleLabel } from '../ui/format';
 import { ErrorNote, Loading } from '../ui/Notes';
+import { Person } from '../ui/Person';
 import { useAction } from '../ui/useAction';
 
 interface Props {
@@ -27,6 +28,12 @@ export function ChannelPanel({ channel, teamName, onClose }: Props) {
   const [filter, setFilter] = useState('');
   const filterId = useId();
   const action = useAction();
+  const panel = useRef<HTMLElement>(null);
+
+  // On a phone the panel sits below the teams: bring it into view when a channel is opened.
+  useEffect(() => {
+    panel.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
 
   const load = useCallback(async (): Promise<Roster> => {
     const [assigned, members] = await Promise.all([
@@ -50,7 +57,7 @@ export function ChannelPanel({ channel, teamName, onClose }: Props) {
   };
 
   return (
-    <section className="adm-card adm-channel-panel" aria-label={`Channel ${channel.name}`}>
+    <section ref={panel} className="adm-card adm-channel-panel" aria-label={`Channel ${channel.name}`}>
       <header className="adm-team-head">
         <h3>
           {channel.name} <span className="adm-count">{teamName}</span>
@@ -71,10 +78,9 @@ export function ChannelPanel({ channel, teamName, onClose }: Props) {
             <ul className="adm-people" aria-label="Assigned people">
               {roster.data.assigned.map((person) => (
                 <li key={person.userId}>
-                  <span>
-                    <strong>{person.displayName}</strong> <span className="adm-muted">{person.email}</span>
+                  <Person name={person.displayName} email={person.email}>
                     {person.disabled && <span className="adm-badge adm-badge-off">Disabled</span>}
-                  </span>
+                  </Person>
                   <button
                     type="button"
                     className="adm-link"
@@ -121,12 +127,10 @@ export function ChannelPanel({ channel, teamName, onClose }: Props) {
                 <ul className="adm-people" aria-label="Members to assign">
                   {candidates.slice(0, CANDIDATES_SHOWN).map((person) => (
                     <li key={person.userId}>
-                      <span>
-                        <strong>{person.displayName}</strong>{' '}
-                        <span className="adm-muted">{person.email}</span>
+                      <Person name={person.displayName} email={person.email}>
                         <span className="adm-badge">{roleLabel(person.role)}</span>
                         {person.disabled && <span className="adm-badge adm-badge-off">Disabled</span>}
-                      </span>
+                      </Person>
                       <button
                         type="button"
                         disabled={action.busy}

@@ -42,6 +42,7 @@ export function TeamCard({ team, selectedChannelId, onChanged, onSelectChannel }
         {renaming ? (
           <NameForm
             label="Team name"
+            noun="Team name"
             submitLabel="Save"
             initial={team.name}
             compact
@@ -92,6 +93,7 @@ export function TeamCard({ team, selectedChannelId, onChanged, onSelectChannel }
       )}
       <NameForm
         label={`New channel in ${team.name}`}
+        noun="Channel name"
         submitLabel="Add channel"
         placeholder="Channel name"
         compact
@@ -129,6 +131,7 @@ function ChannelRow({ channel, selected, onSelect, onChanged }: RowProps) {
       <li className="adm-channel">
         <NameForm
           label="Channel name"
+          noun="Channel name"
           submitLabel="Save"
           initial={channel.name}
           compact

@@ -25,6 +25,7 @@ export function TeamsTab({ eventId, channelId }: { eventId: string; channelId: s
         <div className="adm-card">
           <NameForm
             label="New team"
+            noun="Team name"
             submitLabel="Add team"
             placeholder="e.g. Security"
             resetOnSuccess

@@ -23,7 +23,7 @@ export function UsersPage() {
     () => api.listUsers({ search: query, limit: PAGE_SIZE + 1, offset }),
     [api, query, offset],
   );
-  const users = useLoad(load);
+  const users = useLoad(load, { keepPrevious: true });
   const rows = users.data?.slice(0, PAGE_SIZE) ?? [];
   const hasNext = (users.data?.length ?? 0) > PAGE_SIZE;
 
@@ -37,16 +37,18 @@ export function UsersPage() {
       </div>
       {isAdmin && <CreateUserForm onCreated={users.reload} />}
       <section className="adm-card" aria-label="User list">
-        <div className="adm-field adm-filter">
-          <label htmlFor={searchId}>Search users</label>
-          <input
-            id={searchId}
-            type="search"
-            value={search}
-            placeholder="Part of a name or e-mail address"
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </div>
+        {isAdmin && (
+          <div className="adm-field adm-filter">
+            <label htmlFor={searchId}>Search users</label>
+            <input
+              id={searchId}
+              type="search"
+              value={search}
+              placeholder="Part of a name or e-mail address"
+              onChange={(e) => setSearch(e.target.value)}
+            />
+          </div>
+        )}
         <ErrorNote message={users.error} />
         {users.data === undefined && users.error === null && <Loading what="users" />}
         {users.data !== undefined && rows.length === 0 && (

@@ -4,8 +4,10 @@ import { ErrorNote } from './Notes';
 import { useAction } from './useAction';
 
 interface Props {
-  /** The field's label, e.g. "Team name"; also starts the "is required" message. */
+  /** The field's label, e.g. "New team". */
   label: string;
+  /** What the value is, for messages: "Team name" → "Team name is required." */
+  noun: string;
   submitLabel: string;
   initial?: string;
   placeholder?: string;
@@ -27,7 +29,7 @@ export function NameForm(props: Props) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const ok = await action.run(() => props.onSubmit(name.trim()), checkName(props.label, name));
+    const ok = await action.run(() => props.onSubmit(name.trim()), checkName(props.noun, name));
     if (ok && props.resetOnSuccess === true) setName('');
   };
 
