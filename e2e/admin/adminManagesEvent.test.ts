@@ -137,6 +137,60 @@ describe('an admin manages an event in the management pages', () => {
     await expect(apiAs(browser, server, rita, 'GET', '/api/me')).rejects.toThrow(/sign-in failed: 40[13]/);
   });
 
+  it('resets a password: too short is caught in the page, then the new one signs in', async () => {
+    const max = server.squelch.seededAccounts?.find((a) => a.displayName === 'Max Medic');
+    if (max === undefined) throw new Error('no Max Medic in the demo seed');
+    await goTo(page, 'Users');
+    await page.getByLabel('Search users').fill('Max');
+    const row = page.getByRole('row').filter({ hasText: max.email });
+    await row.getByRole('button', { name: 'Reset password' }).click();
+    const form = row.getByRole('form', { name: 'New password for Max Medic' });
+    await form.getByLabel('New password').fill('short');
+    await form.getByRole('button', { name: 'Set password' }).click();
+    await expect(form.getByRole('alert').innerText()).resolves.toBe(
+      'Password must be at least 8 characters.',
+    );
+    await form.getByLabel('New password').fill('a-new-password-for-max');
+    await form.getByRole('button', { name: 'Set password' }).click();
+    await row.getByRole('status').getByText('New password set for Max Medic').waitFor();
+
+    const withNew = await apiAs(
+      browser,
+      server,
+      { email: max.email, password: 'a-new-password-for-max' },
+      'GET',
+      '/api/me',
+    );
+    expect(withNew.status).toBe(200);
+    await expect(apiAs(browser, server, max, 'GET', '/api/me')).rejects.toThrow(/sign-in failed: 401/);
+  });
+
+  it('renames an event in its settings and deletes it only after confirming', async () => {
+    await goTo(page, 'Events');
+    await page.getByLabel('Event name').fill('Scratch event');
+    await page.getByRole('button', { name: 'Create event' }).click();
+    await page.getByRole('heading', { name: 'Scratch event', level: 2 }).waitFor();
+    await page.getByRole('link', { name: 'Settings' }).click();
+
+    const settings = page.getByRole('form', { name: 'Event settings' });
+    await settings.getByLabel('Event name').fill('Scratch event, renamed');
+    await settings.getByRole('button', { name: 'Save changes' }).click();
+    await settings.getByRole('status').getByText('Saved.').waitFor();
+    await page.getByRole('heading', { name: 'Scratch event, renamed', level: 2 }).waitFor();
+    await screenshot(page, 'settings');
+
+    await page.getByRole('button', { name: 'Delete event' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete the event “Scratch event, renamed”?' });
+    await dialog.getByRole('button', { name: 'Delete event' }).click();
+    await page.getByRole('heading', { name: 'Events', level: 2 }).waitFor();
+    await page.getByRole('link', { name: 'Harbour Run' }).waitFor();
+    await expect(page.getByRole('link', { name: /Scratch event/ }).count()).resolves.toBe(0);
+    const events = await apiAs(browser, server, seeded(server, 'admin'), 'GET', '/api/events');
+    expect((events.body as { events: { name: string }[] }).events.map((e) => e.name)).not.toContain(
+      'Scratch event, renamed',
+    );
+  });
+
   it('lists what happened in the audit log', async () => {
     await goTo(page, 'Audit log');
     const log = page.getByRole('region', { name: 'Audit entries' });

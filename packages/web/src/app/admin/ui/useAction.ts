@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { messageOf } from '../data/validation';
 
 export interface Action {
@@ -17,6 +17,8 @@ export interface Action {
 export function useAction(): Action {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Also guards two clicks within one render, before `busy` is re-rendered.
+  const running = useRef(false);
 
   const run = useCallback(
     async (work: () => Promise<void>, problem: string | null = null): Promise<boolean> => {
@@ -24,7 +26,8 @@ export function useAction(): Action {
         setError(problem);
         return false;
       }
-      if (busy) return false;
+      if (running.current) return false;
+      running.current = true;
       setBusy(true);
       setError(null);
       try {
@@ -34,10 +37,11 @@ export function useAction(): Action {
         setError(messageOf(caught));
         return false;
       } finally {
+        running.current = false;
         setBusy(false);
       }
     },
-    [busy],
+    [],
   );
 
   const clearError = useCallback(() => setError(null), []);
