@@ -6,11 +6,19 @@ export class RawSocket {
   readonly #frames: unknown[] = [];
   readonly #waiters: (() => void)[] = [];
   closed: { code: number; reason: string } | undefined;
+  /**
+   * Called with every frame as it arrives; a frame for which it returns true is dropped instead of queued for
+   * `next()`. Long-running clients use it to keep notifications they never read from piling up (and may note
+   * the arrival time of the ones they care about).
+   */
+  discard: ((frame: Record<string, unknown>) => boolean) | undefined;
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
     ws.on('message', (data: Buffer) => {
-      this.#frames.push(JSON.parse(data.toString('utf8')) as unknown);
+      const frame = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
+      if (this.discard?.(frame) === true) return;
+      this.#frames.push(frame);
       for (const wake of this.#waiters.splice(0)) wake();
     });
     ws.on('close', (code, reason) => {

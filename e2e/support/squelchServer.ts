@@ -15,9 +15,17 @@ export interface TestUser {
   password: string;
 }
 
+/** Sign-in of an administrator, for a node that joins a database another node has seeded. */
+export interface AdminCredentials {
+  email: string;
+  password: string;
+}
+
 export interface TestServer {
   squelch: Squelch;
   url: string;
+  /** The administrator this node's helpers act as (pass it to further nodes sharing the database). */
+  admin: AdminCredentials;
   /** A fresh access token for the user. */
   token(user: TestUser): Promise<string>;
   /** Creates an event with one team and the named channels; returns channel ids by name. */
@@ -34,9 +42,11 @@ let counter = 0;
 /**
  * Starts a real Squelch node in this process: PGlite in a temporary directory (or the given PostgreSQL),
  * real mediasoup workers, HTTPS on a free loopback port, the in-process floor store (or the given Redis).
+ * Without `admin` the node seeds the demo data into its empty database and acts as the seeded administrator;
+ * with `admin` it joins a database that already has users (another node's) and acts as that administrator.
  */
 export async function startTestServer(
-  options: { env?: Record<string, string>; workers?: number } = {},
+  options: { env?: Record<string, string>; workers?: number; admin?: AdminCredentials } = {},
 ): Promise<TestServer> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'squelch-e2e-'));
   const config = loadConfig(
@@ -57,8 +67,11 @@ export async function startTestServer(
     passwordHashing: { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 },
   });
   const accounts = squelch.seededAccounts ?? [];
-  const adminAccount = accounts.find((account) => account.role === 'admin');
-  if (adminAccount === undefined) throw new Error('The demo seed did not create an admin');
+  const adminAccount = options.admin ?? accounts.find((account) => account.role === 'admin');
+  if (adminAccount === undefined) {
+    await squelch.close();
+    throw new Error('The demo seed did not create an admin');
+  }
   const auth = squelch.controlPlane.services.auth;
   const adminSession = await auth.login(adminAccount.email, adminAccount.password, '127.0.0.1');
   const admin: Actor = {
@@ -71,6 +84,7 @@ export async function startTestServer(
   return {
     squelch,
     url: squelch.url,
+    admin: { email: adminAccount.email, password: adminAccount.password },
     async token(user) {
       return (await auth.login(user.email, user.password, '127.0.0.1')).accessToken;
     },
