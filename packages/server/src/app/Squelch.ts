@@ -13,6 +13,7 @@ import { loadTls } from '../http/tls';
 import { ChannelStreams } from '../media/ChannelStreams';
 import { turnIceServers } from '../media/turnCredentials';
 import { WorkerPool } from '../media/WorkerPool';
+import { Metrics } from '../observability/metrics';
 import { SignallingServer } from '../signalling/SignallingServer';
 import { controlPlaneAccess } from './accessPolicy';
 import { resolveJwtSecret } from './jwtSecret';
@@ -135,6 +136,19 @@ export class Squelch {
       cleanup.push(() => http.close());
       await controlPlane.registerRoutes(http);
 
+      let signallingRef: SignallingServer | undefined;
+      const metrics = new Metrics({
+        nodeId: config.nodeId,
+        pool,
+        snapshot: () => ({
+          ...(signallingRef?.stats() ?? { sessions: 0, transports: 0, producers: 0, consumers: 0 }),
+          channelStreams: streams.size,
+        }),
+      });
+      http.get('/metrics', async (_request, reply) =>
+        reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+      );
+
       const turn = config.turn;
       const signalling = new SignallingServer({
         path: '/ws',
@@ -144,8 +158,10 @@ export class Squelch {
         pool,
         streams,
         iceServers: (userId) => (turn === undefined ? [] : turnIceServers(turn, userId)),
+        observer: metrics,
         logger,
       });
+      signallingRef = signalling;
       signalling.attach(http.server);
       cleanup.push(() => signalling.close());
 

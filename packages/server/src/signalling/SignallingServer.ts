@@ -9,6 +9,7 @@ import type WebSocket from 'ws';
 import type { ChannelStreams } from '../media/ChannelStreams';
 import { SessionMedia } from '../media/SessionMedia';
 import type { WorkerPool } from '../media/WorkerPool';
+import type { SignallingObserver } from '../observability/metrics';
 import type { AccessPolicy, AccessRemoved } from './AccessPolicy';
 import { Connection } from './Connection';
 import { toProtocolError } from './errors';
@@ -33,6 +34,7 @@ export interface SignallingServerOptions {
   pool: WorkerPool;
   streams: ChannelStreams;
   iceServers: (userId: string) => IceServer[];
+  observer: SignallingObserver;
   logger: Logger;
   authTimeoutMs?: number;
   pingIntervalMs?: number;
@@ -68,6 +70,7 @@ export class SignallingServer {
       access: options.access,
       floor: options.floor,
       registry: this.registry,
+      observer: options.observer,
     };
   }
 
@@ -78,7 +81,9 @@ export class SignallingServer {
     this.#pingTimer = setInterval(() => {
       for (const connection of this.#connections) connection.heartbeat();
     }, this.#options.pingIntervalMs ?? 15_000);
-    this.#cleanups.push(wireFloorEvents(this.#options.floor, this.registry, this.#logger));
+    this.#cleanups.push(
+      wireFloorEvents(this.#options.floor, this.registry, this.#options.observer, this.#logger),
+    );
     this.#cleanups.push(this.#options.access.onAccessRemoved((change) => void this.#onAccessRemoved(change)));
   }
 
@@ -129,6 +134,7 @@ export class SignallingServer {
       const outcome = parseRequest(rawText(data));
       if (!outcome.ok) {
         connection.violation();
+        this.#options.observer.protocolError(outcome.error.code);
         connection.fail(outcome.id, outcome.error);
         return;
       }
@@ -234,6 +240,7 @@ export class SignallingServer {
       (result) => session.connection.respond(req.id, result),
       (error: unknown) => {
         const { error: protocolError, internal } = toProtocolError(error);
+        this.#options.observer.protocolError(protocolError.code);
         if (internal) session.logger.error({ err: error, method: req.method }, 'request failed');
         else session.logger.debug({ method: req.method, code: protocolError.code }, 'request refused');
         session.connection.fail(req.id, protocolError);

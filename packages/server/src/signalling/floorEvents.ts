@@ -1,6 +1,7 @@
 import type { FloorRevokeReason } from '@squelch/protocol';
 import type { Logger } from 'pino';
 import type { FloorGrant, FloorIdleEvent } from '../floor/FloorStore';
+import type { SignallingObserver } from '../observability/metrics';
 import type { FloorControl } from './FloorControl';
 import type { SessionRegistry } from './SessionRegistry';
 
@@ -9,7 +10,12 @@ import type { SessionRegistry } from './SessionRegistry';
  * gate of a local holder whose grant ended without its asking (expiry, max duration, removal, another node).
  * Returns the function that unsubscribes.
  */
-export function wireFloorEvents(floor: FloorControl, registry: SessionRegistry, logger: Logger): () => void {
+export function wireFloorEvents(
+  floor: FloorControl,
+  registry: SessionRegistry,
+  observer: SignallingObserver,
+  logger: Logger,
+): () => void {
   /** Closes the gate of the local session holding `grantId`, if any; returns that session's id. */
   const stopLocalHolder = (channelId: string, grantId: string): string | undefined => {
     for (const session of registry.membersOf(channelId)) {
@@ -34,6 +40,7 @@ export function wireFloorEvents(floor: FloorControl, registry: SessionRegistry, 
     registry.notifyChannel(event.channelId, 'floorIdle', { channelId: event.channelId });
   };
   const onRevoked = ({ grant, reason }: { grant: FloorGrant; reason: FloorRevokeReason }): void => {
+    observer.floorRevoked(reason);
     // The idle event of the same grant may come first and close the gate; the holder is told either way.
     stopLocalHolder(grant.channelId, grant.grantId);
     registry.get(grant.holder.sessionId)?.notify('floorRevoked', { channelId: grant.channelId, reason });

@@ -2,6 +2,7 @@ import { ErrorCode, ProtocolError } from '@squelch/protocol';
 import type { FloorRequestResult, FloorState, ParsedRequest, RequestResult } from '@squelch/protocol';
 import type { DtlsParameters, RtpCapabilities, RtpParameters } from 'mediasoup/types';
 import type { FloorGrant } from '../floor/FloorStore';
+import type { SignallingObserver } from '../observability/metrics';
 import type { AccessPolicy } from './AccessPolicy';
 import type { FloorControl } from './FloorControl';
 import type { Session } from './Session';
@@ -12,6 +13,7 @@ export interface HandlerContext {
   access: AccessPolicy;
   floor: FloorControl;
   registry: SessionRegistry;
+  observer: SignallingObserver;
 }
 
 type AuthenticatedRequest = Exclude<ParsedRequest, { method: 'authenticate' }>;
@@ -60,8 +62,15 @@ export async function handleRequest(
     case 'leave':
       await leave(ctx, session, request.params.channelId);
       return {};
-    case 'floor.request':
-      return requestFloor(ctx, session, request.params.channelId);
+    case 'floor.request': {
+      const started = performance.now();
+      const result = await requestFloor(ctx, session, request.params.channelId);
+      ctx.observer.floorRequest(
+        result.granted ? 'granted' : result.reason,
+        (performance.now() - started) / 1000,
+      );
+      return result;
+    }
     case 'floor.release':
       return { released: await releaseFloor(ctx, session, request.params.channelId) };
     case 'floor.heartbeat':
