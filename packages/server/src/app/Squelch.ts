@@ -136,14 +136,11 @@ export class Squelch {
       cleanup.push(() => http.close());
       await controlPlane.registerRoutes(http);
 
-      let signallingRef: SignallingServer | undefined;
+      // The snapshot reads `signalling` (declared below) only when /metrics is scraped, after start-up.
       const metrics = new Metrics({
         nodeId: config.nodeId,
         pool,
-        snapshot: () => ({
-          ...(signallingRef?.stats() ?? { sessions: 0, transports: 0, producers: 0, consumers: 0 }),
-          channelStreams: streams.size,
-        }),
+        snapshot: () => ({ ...signalling.stats(), channelStreams: streams.size }),
       });
       http.get('/metrics', async (_request, reply) =>
         reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
@@ -161,7 +158,6 @@ export class Squelch {
         observer: metrics,
         logger,
       });
-      signallingRef = signalling;
       signalling.attach(http.server);
       cleanup.push(() => signalling.close());
 
