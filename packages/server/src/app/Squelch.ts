@@ -14,6 +14,7 @@ import { ChannelStreams } from '../media/ChannelStreams';
 import { turnIceServers } from '../media/turnCredentials';
 import { WorkerPool } from '../media/WorkerPool';
 import { Metrics } from '../observability/metrics';
+import type { MetricsSnapshot } from '../observability/metrics';
 import { SignallingServer } from '../signalling/SignallingServer';
 import { controlPlaneAccess } from './accessPolicy';
 import { resolveJwtSecret } from './jwtSecret';
@@ -137,17 +138,17 @@ export class Squelch {
       await controlPlane.registerRoutes(http);
 
       // The snapshot reads `signalling` (declared below) only when /metrics is scraped, after start-up.
-      const metrics = new Metrics({
+      const metrics: Metrics = new Metrics({
         nodeId: config.nodeId,
         pool,
-        snapshot: () => ({ ...signalling.stats(), channelStreams: streams.size }),
+        snapshot: (): MetricsSnapshot => ({ ...signalling.stats(), channelStreams: streams.size }),
       });
       http.get('/metrics', async (_request, reply) =>
         reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
       );
 
       const turn = config.turn;
-      const signalling = new SignallingServer({
+      const signalling: SignallingServer = new SignallingServer({
         path: '/ws',
         nodeId: config.nodeId,
         access: controlPlaneAccess(controlPlane),
