@@ -7,7 +7,9 @@
 #   1. the binary already at mediasoup's default path;
 #   2. a copy from the cache (~/.cache/squelch, shared by every checkout on this machine);
 #   3. mediasoup's own postinstall (downloads a prebuilt worker, or builds it with downloaded tools);
-#   4. a build from Debian packages without internet (scripts/mediasoup-offline/build.sh).
+#   4. a build from Debian packages without internet (scripts/mediasoup-offline/build.sh), accepted only
+#      if audio from headless Chromium goes through it (scripts/mediasoup-offline/check-worker-browser.sh;
+#      skipped when Chromium is not installed).
 # A new binary is copied into the cache afterwards.
 #
 #   --rebuild   ignore the installed and the cached binary; a new one replaces the cache entry
@@ -172,4 +174,22 @@ STARTED=$SECONDS
 worker_runs "$WORKER_BIN" ||
   fail "the offline build finished but $WORKER_BIN does not run on this machine (it should exit with status 41 when started without arguments)."
 say "built mediasoup-worker $VERSION in $((SECONDS - STARTED)) s"
+
+# Starting is not proof that DTLS and SRTP work with Debian's libraries: send audio through it from a
+# browser before keeping it (one retry, in case the machine is too busy the first time).
+check_status=0
+"$ROOT/scripts/mediasoup-offline/check-worker-browser.sh" || check_status=$?
+if [[ $check_status -ne 0 && $check_status -ne 3 ]]; then
+  say "retrying the browser check once"
+  check_status=0
+  "$ROOT/scripts/mediasoup-offline/check-worker-browser.sh" || check_status=$?
+fi
+case $check_status in
+  0) ;;
+  3) say "browser check skipped: the worker starts, but its WebRTC path was not exercised" ;;
+  *)
+    rm -f "$WORKER_BIN"
+    fail "the offline-built worker failed the browser check (audio did not come back through it); it was not installed or cached."
+    ;;
+esac
 store_in_cache
