@@ -1,0 +1,363 @@
+/**
+ * Floor control end to end across server nodes: press → granted round trip measured at the client, and press →
+ * floorTaken seen by a member of the channel on the other node, with many signalling sessions connected.
+ *
+ * Starts a real redis-server, a real PostgreSQL and `--nodes` Squelch nodes, each its own Node process (as in a
+ * deployment; none of it shares an event loop with the clients measuring), all on 127.0.0.1. Creates the
+ * users here, through the control plane with cheap password hashing, connects `--sessions` signalling-only
+ * bots spread over the nodes and `--channels` channels (every channel has members on every node), then runs
+ * `--presses` presses, `--parallel` channels at a time. Per press: the press is granted, a member on another
+ * node is told floorTaken, a second press by someone on another node is answered busy with the holder's name,
+ * the holder releases and the other member is told floorIdle. Prints p50 / p99 / max and counts, then stops
+ * everything it started (also on failure or Ctrl-C).
+ *
+ *   npx tsx bench/floor.ts [--sessions 1000] [--channels 100] [--presses 2000] [--parallel 10] [--nodes 2]
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import type { FloorRequestResult } from '@squelch/protocol';
+import { ControlPlane } from '../packages/server/src/controlplane/ControlPlane';
+import type { Actor } from '../packages/server/src/controlplane/types';
+import { startPostgresServer } from '../packages/server/test/support/postgresServer';
+import type { PostgresServerHandle } from '../packages/server/test/support/postgresServer';
+import { startRedisServer } from '../packages/server/test/support/redisServer';
+import type { RedisServerHandle } from '../packages/server/test/support/redisServer';
+import { BotClient } from '../e2e/support/botClient';
+import { startNodeProcess } from '../e2e/support/floorNodeProcess';
+import type { NodeProcess } from '../e2e/support/floorNodeProcess';
+
+const { values } = parseArgs({
+  options: {
+    sessions: { type: 'string', default: '1000' },
+    channels: { type: 'string', default: '100' },
+    presses: { type: 'string', default: '2000' },
+    parallel: { type: 'string', default: '10' },
+    nodes: { type: 'string', default: '2' },
+    batch: { type: 'string', default: '50' },
+  },
+});
+const SESSIONS = Number(values.sessions);
+const CHANNELS = Number(values.channels);
+const PRESSES = Number(values.presses);
+const PARALLEL = Number(values.parallel);
+const NODES = Number(values.nodes);
+const BATCH = Number(values.batch);
+/** Any single awaited step that takes longer than this counts as a failure of that press. */
+const STEP_TIMEOUT_MS = 10_000;
+const CHEAP_HASHING = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
+
+if (![SESSIONS, CHANNELS, PRESSES, PARALLEL, NODES, BATCH].every((n) => Number.isInteger(n) && n > 0)) {
+  throw new Error('every option must be a positive integer');
+}
+if (NODES < 2 || SESSIONS < CHANNELS * NODES) {
+  throw new Error('need at least 2 nodes and as many sessions per channel as nodes');
+}
+if (PARALLEL > CHANNELS) throw new Error('--parallel cannot exceed --channels');
+
+/** A bot whose notifications are dropped on arrival, except those a press is waiting for (timestamped). */
+class Member {
+  readonly #waiters = new Map<string, (at: number) => void>();
+
+  constructor(
+    readonly bot: BotClient,
+    readonly node: number,
+    readonly displayName: string,
+  ) {
+    bot.socket.discard = (frame) => {
+      if (typeof frame.notification !== 'string') return false;
+      const data = frame.data as { channelId?: unknown };
+      const key = `${frame.notification}:${String(data.channelId)}`;
+      const waiter = this.#waiters.get(key);
+      if (waiter !== undefined) {
+        this.#waiters.delete(key);
+        waiter(performance.now());
+      }
+      return true;
+    };
+  }
+
+  /** Resolves with the arrival time (performance.now()) of the next such notification for the channel. */
+  next(notification: 'floorTaken' | 'floorIdle', channelId: string): Promise<number> {
+    const key = `${notification}:${channelId}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(key);
+        reject(new Error(`no ${notification} within ${STEP_TIMEOUT_MS} ms`));
+      }, STEP_TIMEOUT_MS);
+      this.#waiters.set(key, (at) => {
+        clearTimeout(timer);
+        resolve(at);
+      });
+    });
+  }
+}
+
+interface Samples {
+  granted: number[];
+  takenElsewhere: number[];
+  busy: number[];
+  failures: Map<string, number>;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function report(name: string, samples: number[]): void {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const fmt = (ms: number): string => `${ms.toFixed(2)} ms`.padStart(10);
+  console.log(
+    `${name.padEnd(44)} n=${String(sorted.length).padStart(5)}  p50 ${fmt(percentile(sorted, 50))}  ` +
+      `p99 ${fmt(percentile(sorted, 99))}  max ${fmt(sorted.at(-1) ?? Number.NaN)}`,
+  );
+}
+
+function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what}: no answer within ${STEP_TIMEOUT_MS} ms`)),
+      STEP_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function pool<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]!, index);
+      }
+    }),
+  );
+  return results;
+}
+
+/** One press on one channel, start to finish; adds to `samples`. */
+async function pressOnce(
+  channelId: string,
+  members: Member[],
+  turn: number,
+  samples: Samples,
+): Promise<void> {
+  const presser = members[turn % members.length]!;
+  const elsewhere = members.filter((member) => member.node !== presser.node);
+  const observer = elsewhere[turn % elsewhere.length]!;
+  const rival = elsewhere[(turn + 1) % elsewhere.length]!;
+  const fail = (what: string): void => {
+    samples.failures.set(what, (samples.failures.get(what) ?? 0) + 1);
+  };
+
+  const taken = observer.next('floorTaken', channelId);
+  const idle = observer.next('floorIdle', channelId);
+  taken.catch(() => undefined);
+  idle.catch(() => undefined);
+  const pressedAt = performance.now();
+  let answer: FloorRequestResult;
+  try {
+    answer = await withTimeout(presser.bot.press(channelId), 'press');
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+    return;
+  }
+  if (!answer.granted) {
+    fail(`press not granted (${answer.reason})`);
+    return;
+  }
+  samples.granted.push(performance.now() - pressedAt);
+  try {
+    samples.takenElsewhere.push((await taken) - pressedAt);
+  } catch {
+    fail('floorTaken not seen on the other node');
+  }
+  const rivalAt = performance.now();
+  try {
+    const denied = await withTimeout(rival.bot.press(channelId), 'rival press');
+    if (!denied.granted && denied.reason === 'busy' && denied.holder?.displayName === presser.displayName) {
+      samples.busy.push(performance.now() - rivalAt);
+    } else {
+      fail(`rival press answered ${JSON.stringify(denied)}`);
+      if (denied.granted) await rival.bot.release(channelId);
+    }
+    const released = await withTimeout(presser.bot.release(channelId), 'release');
+    if (!released.released) fail('release answered released: false');
+    await idle;
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function main(): Promise<void> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let cleaning: Promise<void> | undefined;
+  const cleanup = (): Promise<void> => {
+    cleaning ??= (async () => {
+      for (const step of cleanups.reverse()) {
+        try {
+          await step();
+        } catch (error) {
+          console.error('cleanup step failed:', error);
+        }
+      }
+    })();
+    return cleaning;
+  };
+  const onSignal = (): void => {
+    console.error('interrupted; stopping everything');
+    void cleanup().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const t0 = performance.now();
+    const since = (): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+    const redis: RedisServerHandle = await startRedisServer();
+    cleanups.push(() => redis.stop());
+    const postgres: PostgresServerHandle = await startPostgresServer();
+    cleanups.push(() => postgres.stop());
+    const databaseUrl = await postgres.createDatabase();
+    const jwtSecret = randomBytes(32).toString('base64url');
+    const logger = pino({ level: 'error' });
+    const controlPlane = await ControlPlane.open({
+      database: { kind: 'postgres', url: databaseUrl },
+      auth: { jwtSecret, passwordHashing: CHEAP_HASHING },
+      logger,
+    });
+    cleanups.push(() => controlPlane.close());
+    console.log(`Redis and PostgreSQL up (${since()})`);
+
+    // Users: admin, one event, one team, the channels, general users assigned round-robin by blocks.
+    const password = `bench-${randomBytes(6).toString('hex')}`;
+    const adminView = await controlPlane.bootstrapAdmin({
+      email: 'bench-admin@bench.squelch',
+      displayName: 'Bench Admin',
+      password,
+    });
+    if (adminView === null) throw new Error('the fresh database already had users');
+    const admin: Actor = { userId: adminView.id, displayName: adminView.displayName, isAdmin: true };
+    const { services } = controlPlane;
+    const event = await services.events.create(admin, { name: 'Floor bench' });
+    const team = await services.teams.create(admin, event.id, 'Bench team');
+    const channelIds = await pool(
+      Array.from({ length: CHANNELS }, (_, index) => index),
+      8,
+      async (index) => (await services.channels.create(admin, team.id, `Channel ${index + 1}`)).id,
+    );
+    const perChannel = Math.floor(SESSIONS / CHANNELS);
+    const channelOf = (index: number): number => Math.min(CHANNELS - 1, Math.floor(index / perChannel));
+    const tokens = await pool(
+      Array.from({ length: SESSIONS }, (_, index) => index),
+      8,
+      async (index) => {
+        const email = `bench${index}@bench.squelch`;
+        const user = await services.users.create(admin, { email, displayName: `Bench ${index}`, password });
+        await services.memberships.setRole(admin, event.id, user.id, 'general');
+        await services.assignments.assign(admin, channelIds[channelOf(index)]!, user.id);
+        return (await services.auth.login(email, password, '127.0.0.1')).accessToken;
+      },
+    );
+    console.log(`${SESSIONS} users in ${CHANNELS} channels created (${since()})`);
+
+    const nodes: NodeProcess[] = [];
+    cleanups.push(() => Promise.all(nodes.map((node) => node.stop())).then(() => undefined));
+    for (let index = 0; index < NODES; index += 1) {
+      nodes.push(
+        await startNodeProcess({
+          env: {
+            DATABASE_URL: databaseUrl,
+            REDIS_URL: redis.url,
+            SQUELCH_JWT_SECRET: jwtSecret,
+            SQUELCH_NODE_ID: `bench-node-${index + 1}`,
+            SQUELCH_MEDIA_WORKERS: '1',
+          },
+        }),
+      );
+    }
+    console.log(
+      `${NODES} nodes ready: ${nodes.map((node) => `${node.url} (pid ${node.pid})`).join(', ')} (${since()})`,
+    );
+
+    const members: Member[] = [];
+    cleanups.push(() => members.forEach((member) => member.bot.close()));
+    const connectStarted = performance.now();
+    for (let start = 0; start < SESSIONS; start += BATCH) {
+      const batch = await Promise.all(
+        tokens.slice(start, start + BATCH).map(async (token, offset) => {
+          const index = start + offset;
+          const node = index % NODES;
+          const bot = await withTimeout(BotClient.connect(nodes[node]!.url, token), 'connect');
+          const member = new Member(bot, node, `Bench ${index}`);
+          await withTimeout(bot.join(channelIds[channelOf(index)]!), 'join');
+          return member;
+        }),
+      );
+      members.push(...batch);
+    }
+    const connectSeconds = (performance.now() - connectStarted) / 1000;
+    console.log(
+      `${members.length} sessions connected and joined in ${connectSeconds.toFixed(1)} s ` +
+        `(${(members.length / connectSeconds).toFixed(0)}/s) (${since()})`,
+    );
+    const byChannel = channelIds.map((_, channel) =>
+      members.filter((_member, index) => channelOf(index) === channel),
+    );
+
+    const samples: Samples = { granted: [], takenElsewhere: [], busy: [], failures: new Map() };
+    const measureStarted = performance.now();
+    let done = 0;
+    for (let round = 0; done < PRESSES; round += 1) {
+      const count = Math.min(PARALLEL, PRESSES - done);
+      await Promise.all(
+        Array.from({ length: count }, (_, slot) => {
+          const channel = (round * PARALLEL + slot) % CHANNELS;
+          const turn = Math.floor((round * PARALLEL + slot) / CHANNELS);
+          return pressOnce(channelIds[channel]!, byChannel[channel]!, turn, samples);
+        }),
+      );
+      done += count;
+    }
+    const measureSeconds = (performance.now() - measureStarted) / 1000;
+    const memory = process.memoryUsage();
+
+    console.log('');
+    console.log(
+      `Floor control, ${NODES} nodes + Redis + PostgreSQL on 127.0.0.1, ${members.length} sessions, ` +
+        `${CHANNELS} channels, ${PRESSES} presses (${PARALLEL} channels at a time) in ${measureSeconds.toFixed(1)} s`,
+    );
+    report('press → granted (presser)', samples.granted);
+    report('press → floorTaken (member on another node)', samples.takenElsewhere);
+    report('second press → busy with holder (other node)', samples.busy);
+    const failures = [...samples.failures.entries()];
+    console.log(
+      `granted ${samples.granted.length}/${PRESSES}; failures: ` +
+        (failures.length === 0 ? 'none' : failures.map(([what, n]) => `${what} ×${n}`).join('; ')),
+    );
+    console.log(`bench process rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB (clients only)`);
+    if (failures.length > 0) process.exitCode = 1;
+  } finally {
+    await cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+main().then(
+  // Everything started here is stopped by now; do not wait for stray handles (sockets closing lazily).
+  () => process.exit(),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
