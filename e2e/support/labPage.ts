@@ -6,9 +6,16 @@ import type { Page } from 'playwright-core';
 export class LabPage {
   constructor(readonly page: Page) {}
 
-  async connect(token: string): Promise<void> {
+  /**
+   * Signs the page in with a token. Test tones use a raw microphone by default: the browser's noise
+   * suppression treats a steady sine as noise and fades it within a second (speech is not affected that way).
+   */
+  async connect(
+    token: string,
+    options: { rawMicrophone?: boolean } = { rawMicrophone: true },
+  ): Promise<void> {
     await this.page.waitForFunction(() => window.lab !== undefined);
-    await this.page.evaluate(async (t) => window.lab.useToken(t), token);
+    await this.page.evaluate(async ([t, o]) => window.lab.useToken(t, o), [token, options] as const);
   }
 
   async enableMicrophone(): Promise<void> {

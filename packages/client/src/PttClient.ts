@@ -145,8 +145,10 @@ export class PttClient extends Emitter<PttClientEvents> {
     if (this.#link !== undefined) await this.#link.produce(microphone);
   }
 
+  /** Joins a channel (muted: nothing is sent until a press). Joining a joined channel changes nothing. */
   async join(channelId: string): Promise<ChannelView> {
     let channel = this.#channels.get(channelId);
+    if (channel?.audio !== undefined) return channel.view;
     if (channel === undefined) {
       channel = { view: { channelId, floor: { state: 'idle' }, transmitting: false } };
       this.#channels.set(channelId, channel);

@@ -8,19 +8,25 @@ import type { Connection } from './Connection';
  * One signed-in client on this node: its identity, its socket, its media, the channels it has joined and the
  * floor grants it holds.
  *
- * Ownership: the session owns its SessionMedia; close() closes it. Floor grants are released by the owner of
- * the session (the SessionRegistry) through the floor service, because releasing is asynchronous.
+ * A session outlives a dropped socket for a short grace period (detached): its floors are released at once,
+ * but its media and channels are kept so a client that reconnects with `resumeSessionId` carries on without
+ * rebuilding its WebRTC transports. Its media can also be replaced after a media worker died.
+ *
+ * Ownership: the session owns its SessionMedia and its grace timer; close() closes both. Floor grants are
+ * released by the session's owner (the signalling server) through the floor service, because that is
+ * asynchronous.
  */
 export class Session {
   readonly id: string;
   readonly identity: Identity;
-  readonly media: SessionMedia;
   readonly logger: Logger;
   /** Channels joined (listening, and allowed to request the floor). */
   readonly joined = new Set<string>();
   /** Floor grants held, by channel id. */
   readonly grants = new Map<string, string>();
-  #connection: Connection;
+  #media: SessionMedia;
+  #connection: Connection | undefined;
+  #graceTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(options: {
@@ -32,13 +38,22 @@ export class Session {
   }) {
     this.id = options.id;
     this.identity = options.identity;
-    this.media = options.media;
+    this.#media = options.media;
     this.#connection = options.connection;
     this.logger = options.logger;
   }
 
-  get connection(): Connection {
+  get media(): SessionMedia {
+    return this.#media;
+  }
+
+  /** The current socket; undefined while detached. */
+  get connection(): Connection | undefined {
     return this.#connection;
+  }
+
+  get detached(): boolean {
+    return this.#connection === undefined;
   }
 
   get closed(): boolean {
@@ -46,7 +61,7 @@ export class Session {
   }
 
   notify<N extends NotificationName>(notification: N, data: NotificationMap[N]): void {
-    this.#connection.notify(notification, data);
+    this.#connection?.notify(notification, data);
   }
 
   /** The floor grant held on a channel, if any. */
@@ -54,11 +69,34 @@ export class Session {
     return this.grants.get(channelId);
   }
 
+  /** Socket lost: keep the session for `graceMs`, then call `expire`. */
+  detach(graceMs: number, expire: () => void): void {
+    if (this.#closed) return;
+    this.#connection = undefined;
+    clearTimeout(this.#graceTimer);
+    this.#graceTimer = setTimeout(expire, graceMs);
+  }
+
+  /** A reconnecting client took the session over on a new socket. */
+  attach(connection: Connection): void {
+    clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
+    this.#connection = connection;
+  }
+
+  /** Replaces the session's media (after its worker died); the old media is closed. */
+  replaceMedia(media: SessionMedia): void {
+    const old = this.#media;
+    this.#media = media;
+    old.close();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#graceTimer);
     this.joined.clear();
     this.grants.clear();
-    this.media.close();
+    this.#media.close();
   }
 }

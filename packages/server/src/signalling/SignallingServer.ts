@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type WebSocket from 'ws';
 import type { ChannelStreams } from '../media/ChannelStreams';
-import { SessionMedia } from '../media/SessionMedia';
+import type { MediaWorker } from '../media/MediaWorker';
+import type { SessionMedia } from '../media/SessionMedia';
 import type { WorkerPool } from '../media/WorkerPool';
 import type { SignallingObserver } from '../observability/metrics';
 import type { AccessPolicy, AccessRemoved } from './AccessPolicy';
@@ -19,6 +20,7 @@ import type { HandlerContext } from './handlers';
 import { Session } from './Session';
 import { SessionRegistry } from './SessionRegistry';
 import { wireFloorEvents } from './floorEvents';
+import { createSessionMedia } from './sessionMedia';
 
 function rawText(data: WebSocket.RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
@@ -38,6 +40,8 @@ export interface SignallingServerOptions {
   logger: Logger;
   authTimeoutMs?: number;
   pingIntervalMs?: number;
+  /** How long a session whose socket dropped waits to be resumed (default 15 s). */
+  resumeGraceMs?: number;
 }
 
 /**
@@ -85,6 +89,7 @@ export class SignallingServer {
       wireFloorEvents(this.#options.floor, this.registry, this.#options.observer, this.#logger),
     );
     this.#cleanups.push(this.#options.access.onAccessRemoved((change) => void this.#onAccessRemoved(change)));
+    this.#options.pool.events.on('workerReplaced', this.#onWorkerReplaced);
   }
 
   /** Counts for metrics and tests. */
@@ -144,39 +149,32 @@ export class SignallingServer {
           connection.fail(req.id, new ProtocolError(ErrorCode.InvalidState, 'Already authenticated.'));
           return;
         }
-        authenticating = this.#authenticate(connection, req).then((created) => {
-          session = created;
+        authenticating = this.#authenticate(connection, req).then((authenticated) => {
+          session = authenticated;
           authenticating = undefined;
-          if (created !== undefined) clearTimeout(authTimer);
+          if (authenticated !== undefined) clearTimeout(authTimer);
         });
         return;
       }
-      const current = session;
-      if (current === undefined) {
-        const pending = authenticating;
-        if (pending === undefined) {
+      const dispatch = (): void => {
+        if (session === undefined || session.connection !== connection) {
           connection.fail(req.id, new ProtocolError(ErrorCode.NotAuthenticated, 'Authenticate first.'));
-          return;
+        } else {
+          this.#dispatch(session, connection, req);
         }
-        void pending.then(() => {
-          if (session === undefined) {
-            connection.fail(req.id, new ProtocolError(ErrorCode.NotAuthenticated, 'Authenticate first.'));
-          } else {
-            this.#dispatch(session, req);
-          }
-        });
-        return;
-      }
-      this.#dispatch(current, req);
+      };
+      if (authenticating !== undefined) void authenticating.then(dispatch);
+      else dispatch();
     });
 
     ws.on('close', (code) => {
       clearTimeout(authTimer);
       this.#connections.delete(connection);
       logger.info({ code }, 'signalling socket closed');
-      const ended = session;
+      const lost = session;
       session = undefined;
-      if (ended !== undefined) void this.#endSession(ended);
+      // A session resumed on another socket is not affected by this one closing.
+      if (lost !== undefined && lost.connection === connection) void this.#detach(lost);
     });
     ws.on('error', (error) => logger.warn({ err: error }, 'signalling socket error'));
   }
@@ -202,53 +200,154 @@ export class SignallingServer {
       return undefined;
     }
     if (!connection.open || this.#closing) return undefined;
+
+    const resumable =
+      req.params.resumeSessionId === undefined ? undefined : this.registry.get(req.params.resumeSessionId);
+    if (resumable !== undefined && !resumable.closed && resumable.identity.userId === identity.userId) {
+      const previous = resumable.connection;
+      resumable.attach(connection);
+      previous?.close(CloseCode.Replaced, 'session resumed on another connection');
+      connection.respond(req.id, this.#authenticateResult(resumable, true));
+      resumable.logger.info({ connectionId: connection.id }, 'session resumed');
+      await this.#sendFloorStates(resumable);
+      return resumable;
+    }
+
     const sessionId = randomUUID();
     const logger = connection.logger.child({ sessionId, userId: identity.userId });
-    const worker = this.#options.pool.leastLoaded();
-    const userId = identity.userId;
-    const media = new SessionMedia({
-      worker,
-      streams: this.#options.streams,
-      iceServers: () => this.#options.iceServers(userId),
+    const session = new Session({
+      id: sessionId,
+      identity,
+      media: this.#newMedia(identity.userId, logger),
+      connection,
       logger,
     });
-    const session = new Session({ id: sessionId, identity, media, connection, logger });
-    media.events.on('transportState', (state) => session.notify('transportStateChanged', state));
-    media.events.on('listenLost', ({ channelId }) => {
-      this.registry.leave(session, channelId);
-      session.notify('mediaReset', { reason: `The audio of channel ${channelId} was interrupted.` });
-    });
+    this.#watchMedia(session);
     this.registry.add(session);
-    const result: AuthenticateResult = {
-      sessionId,
-      resumed: false,
+    connection.respond(req.id, this.#authenticateResult(session, false));
+    logger.info({ worker: session.media.worker.index, role: identity.role }, 'session authenticated');
+    return session;
+  }
+
+  #authenticateResult(session: Session, resumed: boolean): AuthenticateResult {
+    const { identity } = session;
+    return {
+      sessionId: session.id,
+      resumed,
       user: { userId: identity.userId, displayName: identity.displayName, role: identity.role },
-      routerRtpCapabilities: worker.router.rtpCapabilities,
+      routerRtpCapabilities: session.media.worker.router.rtpCapabilities,
       floor: {
         ttlMs: this.#options.floor.ttlMs,
         heartbeatIntervalMs: Math.max(250, Math.floor(this.#options.floor.ttlMs / 3)),
         maxDurationMs: this.#options.floor.maxDurationMs,
       },
     };
-    connection.respond(req.id, result);
-    logger.info({ worker: worker.index, role: identity.role }, 'session authenticated');
-    return session;
   }
 
-  #dispatch(session: Session, req: Exclude<ParsedRequest, { method: 'authenticate' }>): void {
+  #newMedia(userId: string, logger: Logger): SessionMedia {
+    return createSessionMedia({
+      pool: this.#options.pool,
+      streams: this.#options.streams,
+      iceServers: () => this.#options.iceServers(userId),
+      logger,
+    });
+  }
+
+  #watchMedia(session: Session): void {
+    const media = session.media;
+    media.events.on('transportState', (state) => session.notify('transportStateChanged', state));
+    media.events.on('listenLost', ({ channelId }) => {
+      this.#resetMedia(session, `The audio of channel ${channelId} was interrupted.`);
+    });
+  }
+
+  /** Tells the client what each joined channel's floor is now (after a resume, notifications were missed). */
+  async #sendFloorStates(session: Session): Promise<void> {
+    for (const channelId of session.joined) {
+      try {
+        const grant = await this.#options.floor.current(channelId);
+        if (grant === null) session.notify('floorIdle', { channelId });
+        else
+          session.notify('floorTaken', {
+            channelId,
+            holder: { userId: grant.holder.userId, displayName: grant.holder.displayName },
+          });
+      } catch (error) {
+        session.logger.warn({ err: error, channelId }, 'floor state unavailable after resume');
+      }
+    }
+  }
+
+  /**
+   * Gives a session fresh media on a live worker (its worker or a channel stream it listened to died). The
+   * client is told to rebuild its transports and rejoin; floors it holds stay held, and its talk gates reopen
+   * when its new microphone producer and channels are back.
+   */
+  #resetMedia(session: Session, reason: string): void {
+    if (session.closed) return;
+    for (const channelId of [...session.joined]) this.registry.leave(session, channelId);
+    try {
+      session.replaceMedia(this.#newMedia(session.identity.userId, session.logger));
+    } catch (error) {
+      session.logger.error({ err: error }, 'no media worker for a session reset; closing the session');
+      session.connection?.close(CloseCode.Reset, 'media unavailable');
+      void this.#endSession(session);
+      return;
+    }
+    this.#watchMedia(session);
+    session.logger.warn({ reason, worker: session.media.worker.index }, 'session media reset');
+    session.notify('mediaReset', { reason });
+  }
+
+  readonly #onWorkerReplaced = ({ dead }: { dead: MediaWorker }): void => {
+    const lostChannels = new Set(this.#options.streams.workerDied(dead));
+    for (const session of [...this.registry.all()]) {
+      const affected =
+        session.media.worker === dead || [...session.joined].some((channelId) => lostChannels.has(channelId));
+      if (affected) this.#resetMedia(session, 'A media server process restarted.');
+    }
+  };
+
+  #dispatch(
+    session: Session,
+    connection: Connection,
+    req: Exclude<ParsedRequest, { method: 'authenticate' }>,
+  ): void {
     handleRequest(this.#ctx, session, req).then(
-      (result) => session.connection.respond(req.id, result),
+      (result) => connection.respond(req.id, result),
       (error: unknown) => {
         const { error: protocolError, internal } = toProtocolError(error);
         this.#options.observer.protocolError(protocolError.code);
         if (internal) session.logger.error({ err: error, method: req.method }, 'request failed');
         else session.logger.debug({ method: req.method, code: protocolError.code }, 'request refused');
-        session.connection.fail(req.id, protocolError);
+        connection.fail(req.id, protocolError);
       },
     );
   }
 
+  /**
+   * The socket of a session closed: its audio stops and its floors are released at once; the rest of the
+   * session waits `resumeGraceMs` for the client to come back.
+   */
+  async #detach(session: Session): Promise<void> {
+    if (session.closed) return;
+    const grace = this.#options.resumeGraceMs ?? 15_000;
+    session.detach(grace, () => void this.#endSession(session));
+    for (const channelId of [...session.grants.keys()]) await session.media.stopTalking(channelId);
+    session.grants.clear();
+    try {
+      await this.#options.floor.releaseSession(session.id, 'disconnected');
+    } catch (error) {
+      session.logger.warn(
+        { err: error },
+        'could not release floors of a dropped session; they expire by TTL',
+      );
+    }
+    session.logger.info({ graceMs: grace }, 'session detached');
+  }
+
   async #endSession(session: Session): Promise<void> {
+    if (session.closed) return;
     // Audio stops first (media closes synchronously), then the locks are given back.
     this.registry.remove(session);
     session.close();
@@ -275,7 +374,10 @@ export class SignallingServer {
         }
         session.notify('channelAccessRevoked', { channelId, reason: change.reason });
       }
-      if (change.kind === 'user') session.connection.close(CloseCode.Forbidden, change.reason.slice(0, 100));
+      if (change.kind === 'user') {
+        session.connection?.close(CloseCode.Forbidden, change.reason.slice(0, 100));
+        await this.#endSession(session);
+      }
     }
   }
 
@@ -288,6 +390,7 @@ export class SignallingServer {
     for (const cleanup of this.#cleanups) cleanup();
     const sessions = [...this.registry.all()];
     for (const session of sessions) session.notify('serverShuttingDown', { reconnectAfterMs });
+    this.#options.pool.events.off('workerReplaced', this.#onWorkerReplaced);
     for (const connection of this.#connections)
       connection.close(CloseCode.ServerShuttingDown, 'server shutting down');
     await Promise.all(sessions.map((session) => this.#endSession(session)));

@@ -50,13 +50,17 @@ export async function handleRequest(
       return {};
     case 'restartIce':
       return { iceParameters: await session.media.restartIce(request.params.transportId) };
-    case 'produce':
-      return {
-        producerId: await session.media.produce(
-          request.params.transportId,
-          request.params.rtpParameters as RtpParameters,
-        ),
-      };
+    case 'produce': {
+      const producerId = await session.media.produce(
+        request.params.transportId,
+        request.params.rtpParameters as RtpParameters,
+      );
+      // After a media rebuild, floors still held open their gates again on the new producer.
+      for (const [channelId, grantId] of session.grants) {
+        if (session.joined.has(channelId)) await session.media.startTalking(channelId, grantId);
+      }
+      return { producerId };
+    }
     case 'join':
       return join(ctx, session, request.params.channelId);
     case 'leave':
@@ -97,6 +101,8 @@ async function join(
   const consumer = await session.media.listen(channelId);
   if (session.closed) throw new ProtocolError(ErrorCode.InvalidState, 'The session closed while joining.');
   ctx.registry.join(session, channelId);
+  const heldGrant = session.grantOn(channelId);
+  if (heldGrant !== undefined) await session.media.startTalking(channelId, heldGrant);
   let floor: FloorState = { state: 'idle' };
   try {
     floor = floorStateOf(await ctx.floor.current(channelId));

@@ -47,9 +47,17 @@ async function signIn(email: string, password: string): Promise<void> {
   await connect();
 }
 
-async function connect(): Promise<PttClient> {
+/** Options for automated tests: a raw microphone (no echo cancellation, noise suppression or gain control). */
+interface ConnectOptions {
+  rawMicrophone?: boolean;
+}
+
+async function connect(options: ConnectOptions = {}): Promise<PttClient> {
   client?.close();
   const created = new PttClient({
+    ...(options.rawMicrophone === true
+      ? { microphone: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } }
+      : {}),
     url: `wss://${location.host}/ws`,
     getToken: () =>
       accessToken === undefined ? Promise.reject(new Error('Not signed in')) : Promise.resolve(accessToken),
@@ -168,9 +176,9 @@ micButton.addEventListener('click', () => {
 /** Entry points for automated tests driving this page in a real browser. */
 const lab = {
   signIn,
-  useToken: async (token: string) => {
+  useToken: async (token: string, options: ConnectOptions = {}) => {
     accessToken = token;
-    await connect();
+    await connect(options);
   },
   client: () => client,
   enableMicrophone: () => client?.enableMicrophone(),

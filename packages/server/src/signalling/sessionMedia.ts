@@ -1,0 +1,20 @@
+import type { IceServer } from '@squelch/protocol';
+import type { Logger } from 'pino';
+import type { ChannelStreams } from '../media/ChannelStreams';
+import { SessionMedia } from '../media/SessionMedia';
+import type { WorkerPool } from '../media/WorkerPool';
+
+/** Creates a session's media on the least loaded live worker. */
+export function createSessionMedia(options: {
+  pool: WorkerPool;
+  streams: ChannelStreams;
+  iceServers: () => IceServer[];
+  logger: Logger;
+}): SessionMedia {
+  return new SessionMedia({
+    worker: options.pool.leastLoaded(),
+    streams: options.streams,
+    iceServers: options.iceServers,
+    logger: options.logger,
+  });
+}
