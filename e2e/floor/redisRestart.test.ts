@@ -132,7 +132,11 @@ describe('Redis restarted while a channel is taken (two nodes)', () => {
     await expect(ben.bot.call('floor.heartbeat', { channelId })).rejects.toMatchObject({
       code: 'unavailable',
     });
-    expect(cluster!.nodes.map((node) => node.squelch.floorStore.isHealthy())).toEqual([false, false]);
+    for (const node of cluster!.nodes) {
+      const readiness = await node.squelch.http.inject({ method: 'GET', url: '/readyz' });
+      expect(readiness.statusCode).toBe(503);
+      expect(readiness.json()).toMatchObject({ status: 'not_ready', checks: { floorStore: false } });
+    }
 
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const restartedAt = Date.now();
@@ -150,6 +154,9 @@ describe('Redis restarted while a channel is taken (two nodes)', () => {
     );
     expect(reason).toBe('expired');
     await allNodesHealthy(RECOVERY_BOUND_MS);
+    for (const node of cluster!.nodes) {
+      expect((await node.squelch.http.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    }
 
     for (const taken of await nextOnEvery(members, 'floorTaken', channelId)) {
       expect(taken).toEqual({ channelId, holder: { userId: cleo.user.id, displayName: 'Cleo' } });
