@@ -3,10 +3,13 @@ import type { types } from 'mediasoup-client';
 import type { ConsumerOptions, TransportOptions } from '@squelch/protocol';
 import type { SignallingClient } from './SignallingClient';
 
+/** Receive jitter-buffer target used when none is configured, in ms. */
+export const DEFAULT_JITTER_BUFFER_TARGET_MS = 20;
+
 export interface MediaLinkOptions {
   /** Opus packet duration the server is configured for (10 or 20 ms). */
   ptimeMs?: number;
-  /** Receive jitter-buffer target in ms, where the browser supports it. */
+  /** Receive jitter-buffer target in ms, where the browser supports it (default 20). */
   jitterBufferTargetMs?: number;
 }
 
@@ -91,7 +94,9 @@ export class MediaLink {
       kind: 'audio',
       rtpParameters: options.rtpParameters as types.RtpParameters,
     });
-    const target = this.#options.jitterBufferTargetMs;
+    // Without an explicit target, Chromium's jitter buffer grows after each silent gap between talk turns and
+    // adds ~200 ms to press-to-hear; a small explicit target keeps the start of every turn prompt.
+    const target = this.#options.jitterBufferTargetMs ?? DEFAULT_JITTER_BUFFER_TARGET_MS;
     const receiver = consumer.rtpReceiver;
     if (target !== undefined && receiver !== undefined && 'jitterBufferTarget' in receiver) {
       try {

@@ -50,11 +50,15 @@ async function signIn(email: string, password: string): Promise<void> {
 /** Options for automated tests: a raw microphone (no echo cancellation, noise suppression or gain control). */
 interface ConnectOptions {
   rawMicrophone?: boolean;
+  jitterBufferTargetMs?: number;
 }
 
 async function connect(options: ConnectOptions = {}): Promise<PttClient> {
   client?.close();
   const created = new PttClient({
+    ...(options.jitterBufferTargetMs !== undefined
+      ? { media: { jitterBufferTargetMs: options.jitterBufferTargetMs } }
+      : {}),
     ...(options.rawMicrophone === true
       ? { microphone: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } }
       : {}),
