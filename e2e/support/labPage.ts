@@ -75,6 +75,21 @@ export class LabPage {
     );
   }
 
+  /** The client's connection state. */
+  async connectionState(): Promise<string | undefined> {
+    return this.page.evaluate(() => window.lab.client()?.state);
+  }
+
+  /** Waits until the client's connection state is `state`; returns the elapsed ms. */
+  async waitForState(state: string, timeoutMs: number): Promise<number> {
+    const started = Date.now();
+    await this.page.waitForFunction((s) => window.lab.client()?.state === s, state, {
+      timeout: timeoutMs,
+      polling: 20,
+    });
+    return Date.now() - started;
+  }
+
   async request(method: string, params: unknown): Promise<unknown> {
     return this.page.evaluate(async ([m, p]) => window.lab.request(m, p), [method, params] as const);
   }

@@ -2,6 +2,7 @@ import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
 import type { ConsumerOptions, TransportOptions } from '@squelch/protocol';
 import type { SignallingClient } from './SignallingClient';
+import { TransportWatchdog } from './TransportWatchdog';
 
 /** Receive jitter-buffer target used when none is configured, in ms. */
 export const DEFAULT_JITTER_BUFFER_TARGET_MS = 20;
@@ -11,6 +12,18 @@ export interface MediaLinkOptions {
   ptimeMs?: number;
   /** Receive jitter-buffer target in ms, where the browser supports it (default 20). */
   jitterBufferTargetMs?: number;
+  /** Watchdog timings (see TransportWatchdog). */
+  disconnectedGraceMs?: number;
+  restartTimeoutMs?: number;
+}
+
+export interface MediaLinkHooks {
+  /** The signalling client to use now (it changes when a session is resumed on a new socket). */
+  signalling: () => SignallingClient;
+  /** A transport could not be repaired; the owner should rebuild the media link. */
+  onBroken: (reason: string) => void;
+  /** Transport connection state changes, for diagnostics. */
+  onTransportState?: (direction: 'send' | 'recv', state: string) => void;
 }
 
 /**
@@ -21,34 +34,35 @@ export interface MediaLinkOptions {
  */
 export class MediaLink {
   readonly device: Device;
-  readonly #signalling: SignallingClient;
+  readonly #hooks: MediaLinkHooks;
   readonly #options: MediaLinkOptions;
+  readonly #watchdogs: TransportWatchdog[] = [];
   #send: types.Transport | undefined;
   #recv: types.Transport | undefined;
   #producer: types.Producer | undefined;
   readonly #consumers = new Map<string, types.Consumer>();
   #closed = false;
 
-  private constructor(device: Device, signalling: SignallingClient, options: MediaLinkOptions) {
+  private constructor(device: Device, hooks: MediaLinkHooks, options: MediaLinkOptions) {
     this.device = device;
-    this.#signalling = signalling;
+    this.#hooks = hooks;
     this.#options = options;
   }
 
   /** Loads the device with the router's capabilities and creates the receive transport. */
   static async create(
-    signalling: SignallingClient,
+    hooks: MediaLinkHooks,
     routerRtpCapabilities: unknown,
     options: MediaLinkOptions,
   ): Promise<MediaLink> {
     const device = await Device.factory();
     await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
-    await signalling.request('setRtpCapabilities', {
+    await hooks.signalling().request('setRtpCapabilities', {
       rtpCapabilities: device.recvRtpCapabilities as unknown as {
         codecs: { kind: 'audio'; mimeType: string }[];
       },
     });
-    const link = new MediaLink(device, signalling, options);
+    const link = new MediaLink(device, hooks, options);
     link.#recv = await link.#createTransport('recv');
     return link;
   }
@@ -120,7 +134,8 @@ export class MediaLink {
   }
 
   async #createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
-    const options: TransportOptions = await this.#signalling.request('createTransport', { direction });
+    const signalling = (): SignallingClient => this.#hooks.signalling();
+    const options: TransportOptions = await signalling().request('createTransport', { direction });
     const transportOptions = {
       id: options.id,
       iceParameters: options.iceParameters as types.IceParameters,
@@ -133,7 +148,7 @@ export class MediaLink {
         ? this.device.createSendTransport(transportOptions)
         : this.device.createRecvTransport(transportOptions);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.#signalling
+      signalling()
         .request('connectTransport', {
           transportId: transport.id,
           dtlsParameters: dtlsParameters,
@@ -142,7 +157,7 @@ export class MediaLink {
     });
     if (direction === 'send') {
       transport.on('produce', ({ rtpParameters }, callback, errback) => {
-        this.#signalling
+        signalling()
           .request('produce', {
             transportId: transport.id,
             kind: 'audio',
@@ -151,12 +166,25 @@ export class MediaLink {
           .then(({ producerId }) => callback({ id: producerId }), errback);
       });
     }
+    this.#watchdogs.push(
+      new TransportWatchdog(transport, {
+        disconnectedGraceMs: this.#options.disconnectedGraceMs,
+        restartTimeoutMs: this.#options.restartTimeoutMs,
+        restartIce: async () => {
+          const { iceParameters } = await signalling().request('restartIce', { transportId: transport.id });
+          await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
+        },
+        rebuild: (reason) => this.#hooks.onBroken(`${direction} transport: ${reason}`),
+        onState: (state) => this.#hooks.onTransportState?.(direction, state),
+      }),
+    );
     return transport;
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const watchdog of this.#watchdogs) watchdog.dispose();
     for (const consumer of this.#consumers.values()) consumer.close();
     this.#consumers.clear();
     this.#producer?.close();

@@ -35,14 +35,16 @@ export type PttClientEvents = {
   channel: [ChannelView];
   transmit: [TransmitEvent];
   accessRevoked: [{ channelId: string; reason: string }];
-  /** A channel's received audio track is available (after join, and again after a reconnect). */
+  /** A channel's received audio track is available (after join, and again after a media rebuild). */
   track: [{ channelId: string; track: MediaStreamTrack }];
+  /** The media link was rebuilt (worker restart on the server, or a transport that could not be repaired). */
+  mediaRebuilt: [{ reason: string }];
   error: [Error];
 };
 
 export interface PttClientOptions {
-  /** Signalling URL, e.g. wss://host:8443/ws */
-  url: string;
+  /** Signalling URL, e.g. wss://host:8443/ws, or several: reconnection moves on to the next one. */
+  url: string | string[];
   /** Returns a current access token (refreshing it when needed). */
   getToken: () => Promise<string>;
   reconnectPolicy?: ReconnectPolicy;
@@ -55,6 +57,8 @@ export interface PttClientOptions {
 interface Channel {
   view: ChannelView;
   audio?: ChannelAudio;
+  /** Wanted but not joined on the server yet (joined while disconnected). */
+  pending: boolean;
 }
 
 const DENIED_OFFLINE: Exclude<FloorRequestResult, { granted: true }> = {
@@ -63,31 +67,44 @@ const DENIED_OFFLINE: Exclude<FloorRequestResult, { granted: true }> = {
   message: 'Not connected to the server; the press was not sent.',
 };
 
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
 /**
  * A push-to-talk client: connect, join channels, press and release, hear what the server forwards.
  *
  * It owns the signalling socket and its reconnection (an injected ReconnectPolicy), the media link (transports,
- * producer, consumers), the microphone track and one audio player per channel. After a reconnect it rejoins the
- * channels the user had joined; a press while disconnected is refused visibly, never queued.
+ * producer, consumers), the microphone track and one audio player per channel.
+ *
+ * Recovery: a dropped socket is reconnected with backoff and the same server session is resumed (transports,
+ * channels and players are kept); when the session cannot be resumed, media is rebuilt and channels rejoined.
+ * A server `mediaReset` or a transport that ICE restarts cannot repair also rebuilds media. Joins and leaves made
+ * while disconnected are applied on reconnection; a press while disconnected is refused visibly, never queued.
  */
 export class PttClient extends Emitter<PttClientEvents> {
   readonly #options: PttClientOptions;
+  readonly #urls: string[];
   readonly #policy: ReconnectPolicy;
   readonly #channels = new Map<string, Channel>();
+  /** Channels left while disconnected, to leave on the server once resumed. */
+  readonly #pendingLeaves = new Set<string>();
+  #urlIndex = 0;
   #signalling: SignallingClient | undefined;
   #link: MediaLink | undefined;
   #session: AuthenticateResult | undefined;
   #microphone: MediaStreamTrack | undefined;
   #state: ConnectionState = 'disconnected';
-  #heartbeats = new Map<string, ReturnType<typeof setInterval>>();
+  readonly #heartbeats = new Map<string, ReturnType<typeof setInterval>>();
   /** Presses waiting for the server's answer; a release during the wait cancels them. */
-  #pendingPress = new Map<string, { cancelled: boolean }>();
+  readonly #pendingPress = new Map<string, { cancelled: boolean }>();
+  #rebuilding: Promise<void> | undefined;
   #closed = false;
   #reconnecting = false;
 
   constructor(options: PttClientOptions) {
     super();
     this.#options = options;
+    this.#urls = Array.isArray(options.url) ? [...options.url] : [options.url];
+    if (this.#urls.length === 0) throw new Error('PttClient needs at least one signalling URL');
     this.#policy = options.reconnectPolicy ?? new ExponentialBackoff();
   }
 
@@ -109,6 +126,11 @@ export class PttClient extends Emitter<PttClientEvents> {
 
   get mediaLink(): MediaLink | undefined {
     return this.#link;
+  }
+
+  /** The signalling URL in use (or tried next). */
+  get url(): string {
+    return this.#urls[this.#urlIndex % this.#urls.length] ?? '';
   }
 
   channels(): ChannelView[] {
@@ -145,17 +167,23 @@ export class PttClient extends Emitter<PttClientEvents> {
     if (this.#link !== undefined) await this.#link.produce(microphone);
   }
 
-  /** Joins a channel (muted: nothing is sent until a press). Joining a joined channel changes nothing. */
+  /**
+   * Joins a channel (muted: nothing is sent until a press). Joining a joined channel changes nothing. While
+   * disconnected the join is remembered and made on reconnection.
+   */
   async join(channelId: string): Promise<ChannelView> {
     let channel = this.#channels.get(channelId);
     if (channel?.audio !== undefined) return channel.view;
     if (channel === undefined) {
-      channel = { view: { channelId, floor: { state: 'idle' }, transmitting: false } };
+      channel = { view: { channelId, floor: { state: 'idle' }, transmitting: false }, pending: true };
       this.#channels.set(channelId, channel);
     }
+    this.#pendingLeaves.delete(channelId);
+    if (this.#state !== 'connected') return channel.view;
     try {
       await this.#joinOnServer(channelId);
     } catch (error) {
+      if (error instanceof RequestError && error.code === 'disconnected') return channel.view;
       this.#channels.delete(channelId);
       throw error;
     }
@@ -169,7 +197,12 @@ export class PttClient extends Emitter<PttClientEvents> {
     this.#channels.delete(channelId);
     channel.audio?.close();
     this.#link?.dropConsumer(channelId);
-    if (this.#signalling?.isOpen === true) await this.#signalling.request('leave', { channelId });
+    if (channel.pending) return;
+    if (this.#signalling?.isOpen === true && this.#state === 'connected') {
+      await this.#signalling.request('leave', { channelId });
+    } else {
+      this.#pendingLeaves.add(channelId);
+    }
   }
 
   /**
@@ -178,7 +211,6 @@ export class PttClient extends Emitter<PttClientEvents> {
    */
   async press(channelId: string): Promise<FloorRequestResult> {
     const signalling = this.#signalling;
-    const producer = this.#link?.producer;
     if (signalling?.isOpen !== true || this.#state !== 'connected') {
       this.emit('transmit', { channelId, state: 'denied', result: DENIED_OFFLINE });
       return DENIED_OFFLINE;
@@ -194,17 +226,13 @@ export class PttClient extends Emitter<PttClientEvents> {
     }
     const pending = { cancelled: false };
     this.#pendingPress.set(channelId, pending);
-    producer?.resume();
+    this.#link?.producer?.resume();
     this.emit('transmit', { channelId, state: 'requesting' });
     let result: FloorRequestResult;
     try {
       result = await signalling.request('floor.request', { channelId });
     } catch (error) {
-      result = {
-        granted: false,
-        reason: 'unavailable',
-        message: error instanceof Error ? error.message : 'The request failed.',
-      };
+      result = { granted: false, reason: 'unavailable', message: asError(error).message };
     } finally {
       if (this.#pendingPress.get(channelId) === pending) this.#pendingPress.delete(channelId);
     }
@@ -241,7 +269,7 @@ export class PttClient extends Emitter<PttClientEvents> {
       await this.#signalling?.request('floor.release', { channelId });
     } catch (error) {
       // The server releases the floor itself when the socket is gone or the lock expires.
-      this.emit('error', error instanceof Error ? error : new Error(String(error)));
+      this.emit('error', asError(error));
     }
   }
 
@@ -259,37 +287,100 @@ export class PttClient extends Emitter<PttClientEvents> {
     this.#channels.get(channelId)?.audio?.setVolume(volume);
   }
 
+  /** One connection attempt: socket, authentication (resuming the session if possible), media, channels. */
   async #establish(): Promise<void> {
     const token = await this.#options.getToken();
-    const signalling = new SignallingClient(this.#options.url);
+    const signalling = new SignallingClient(this.url);
     try {
       await signalling.opened();
-      const session = await signalling.request('authenticate', { token });
-      const link = await MediaLink.create(
-        signalling,
-        session.routerRtpCapabilities,
-        this.#options.media ?? {},
-      );
-      this.#teardownMedia();
-      this.#signalling?.close();
+      const resumeSessionId = this.#link !== undefined ? this.#session?.sessionId : undefined;
+      const session = await signalling.request('authenticate', {
+        token,
+        ...(resumeSessionId !== undefined ? { resumeSessionId } : {}),
+      });
+      const previous = this.#signalling;
       this.#signalling = signalling;
       this.#session = session;
-      this.#link = link;
       this.#wire(signalling);
-      if (this.#microphone !== undefined && this.#microphone.readyState === 'live') {
-        await link.produce(this.#microphone);
-      }
-      for (const channelId of [...this.#channels.keys()]) {
-        try {
-          await this.#joinOnServer(channelId);
-        } catch (error) {
-          this.#channels.delete(channelId);
-          this.emit('error', error instanceof Error ? error : new Error(String(error)));
-        }
+      previous?.close();
+      if (session.resumed && this.#link !== undefined) {
+        await this.#applyOfflineChanges();
+      } else {
+        await this.#buildMedia();
       }
     } catch (error) {
       signalling.close();
       throw error;
+    }
+  }
+
+  /** A fresh media link: transports, producer (if the microphone is on) and every wanted channel. */
+  async #buildMedia(): Promise<void> {
+    const session = this.#session;
+    if (session === undefined) throw new RequestError('disconnected', 'Not connected.');
+    this.#teardownMedia();
+    this.#pendingLeaves.clear();
+    this.#link = await MediaLink.create(
+      {
+        signalling: () => {
+          if (this.#signalling === undefined) throw new RequestError('disconnected', 'Not connected.');
+          return this.#signalling;
+        },
+        onBroken: (reason) => void this.#rebuildMedia(reason),
+      },
+      session.routerRtpCapabilities,
+      this.#options.media ?? {},
+    );
+    if (this.#microphone !== undefined && this.#microphone.readyState === 'live') {
+      await this.#link.produce(this.#microphone);
+      // Still holding a floor (e.g. the server's worker restarted mid-transmission): keep sending.
+      if (this.#heartbeats.size > 0) this.#link.producer?.resume();
+    }
+    for (const channel of [...this.#channels.values()]) channel.pending = true;
+    await this.#joinPending();
+  }
+
+  /** Rebuilds media on the current socket (server mediaReset, or a transport beyond repair). */
+  #rebuildMedia(reason: string): Promise<void> {
+    this.#rebuilding ??= (async () => {
+      try {
+        if (this.#state === 'connected') {
+          await this.#buildMedia();
+          this.emit('mediaRebuilt', { reason });
+        }
+      } catch (error) {
+        this.emit('error', asError(error));
+        // A broken socket is handled by reconnection; anything else: drop the socket to start over cleanly.
+        this.#signalling?.close(4001, 'media rebuild failed');
+      } finally {
+        this.#rebuilding = undefined;
+      }
+    })();
+    return this.#rebuilding;
+  }
+
+  /** After a resume: leave what was left and join what was joined while disconnected. */
+  async #applyOfflineChanges(): Promise<void> {
+    const signalling = this.#signalling;
+    for (const channelId of [...this.#pendingLeaves]) {
+      this.#pendingLeaves.delete(channelId);
+      await signalling
+        ?.request('leave', { channelId })
+        .catch((error: unknown) => this.emit('error', asError(error)));
+    }
+    await this.#joinPending();
+  }
+
+  async #joinPending(): Promise<void> {
+    for (const [channelId, channel] of [...this.#channels]) {
+      if (!channel.pending) continue;
+      try {
+        await this.#joinOnServer(channelId);
+      } catch (error) {
+        if (error instanceof RequestError && error.code === 'disconnected') throw error;
+        this.#channels.delete(channelId);
+        this.emit('error', asError(error));
+      }
     }
   }
 
@@ -304,14 +395,14 @@ export class PttClient extends Emitter<PttClientEvents> {
     if (channel === undefined) return;
     channel.audio?.close();
     channel.audio = new ChannelAudio(track, { play: this.#options.playback ?? true, volume: 1 });
-    channel.view = { channelId, floor: result.floor, transmitting: false };
+    channel.pending = false;
+    channel.view = { channelId, floor: result.floor, transmitting: channel.view.transmitting };
     this.emit('track', { channelId, track });
     this.emit('channel', channel.view);
   }
 
   #wire(signalling: SignallingClient): void {
-    signalling.onListenerError = (error) =>
-      this.emit('error', error instanceof Error ? error : new Error(String(error)));
+    signalling.onListenerError = (error) => this.emit('error', asError(error));
     signalling.on('floorTaken', ({ channelId, holder }) =>
       this.#updateFloor(channelId, { state: 'taken', holder }),
     );
@@ -326,9 +417,10 @@ export class PttClient extends Emitter<PttClientEvents> {
       this.#channels.delete(channelId);
       this.emit('accessRevoked', { channelId, reason });
     });
+    signalling.on('mediaReset', ({ reason }) => void this.#rebuildMedia(reason));
     signalling.on('close', ({ code }) => {
       if (this.#signalling !== signalling) return;
-      for (const channelId of this.#heartbeats.keys()) this.#endTransmission(channelId, 'disconnected');
+      for (const channelId of [...this.#heartbeats.keys()]) this.#endTransmission(channelId, 'disconnected');
       if (this.#closed) return;
       if (shouldReconnect(code)) void this.#reconnect();
       else this.#setState('disconnected');
@@ -389,7 +481,9 @@ export class PttClient extends Emitter<PttClientEvents> {
           this.#setState('connected');
           return;
         } catch (error) {
-          this.emit('error', error instanceof Error ? error : new Error(String(error)));
+          this.emit('error', asError(error));
+          // Another server may be up: try the next URL on the next attempt.
+          this.#urlIndex = (this.#urlIndex + 1) % this.#urls.length;
         }
       }
     } finally {
@@ -423,6 +517,7 @@ export class PttClient extends Emitter<PttClientEvents> {
     this.#microphone?.stop();
     this.#microphone = undefined;
     this.#channels.clear();
+    this.#pendingLeaves.clear();
     this.#setState('disconnected');
   }
 }

@@ -32,6 +32,8 @@ export type SessionMediaEvents = {
   transportState: [{ transportId: string; iceState?: string; dtlsState?: string }];
   /** A listening consumer was closed by the server side (its channel stream went away). */
   listenLost: [{ channelId: string }];
+  /** A transport was closed from underneath the session (its worker died, or an operator closed it). */
+  transportLost: [{ direction: TransportDirection }];
 };
 
 /**
@@ -65,6 +67,11 @@ export class SessionMedia {
 
   get transportCount(): number {
     return (this.#transports.send ? 1 : 0) + (this.#transports.recv ? 1 : 0);
+  }
+
+  /** Ids of the session's transports (diagnostics). */
+  get transportIds(): { send?: string; recv?: string } {
+    return { send: this.#transports.send?.id, recv: this.#transports.recv?.id };
   }
 
   get consumerCount(): number {
@@ -104,6 +111,12 @@ export class SessionMedia {
     }
     this.#transports[direction] = transport;
     this.worker.transports += 1;
+    // Closes made by this class remove the transport from #transports first; any other close is a loss.
+    transport.observer.on('close', () => {
+      if (this.#transports[direction] !== transport) return;
+      this.#logger.warn({ transportId: transport.id, direction }, 'transport closed under the session');
+      this.events.emit('transportLost', { direction });
+    });
     transport.on('icestatechange', (iceState) => {
       this.#logger.info({ transportId: transport.id, direction, iceState }, 'ICE state changed');
       this.events.emit('transportState', { transportId: transport.id, iceState });

@@ -259,6 +259,9 @@ export class SignallingServer {
     media.events.on('listenLost', ({ channelId }) => {
       this.#resetMedia(session, `The audio of channel ${channelId} was interrupted.`);
     });
+    media.events.on('transportLost', ({ direction }) => {
+      this.#resetMedia(session, `The server lost this session's ${direction} transport.`);
+    });
   }
 
   /** Tells the client what each joined channel's floor is now (after a resume, notifications were missed). */
@@ -285,6 +288,8 @@ export class SignallingServer {
    */
   #resetMedia(session: Session, reason: string): void {
     if (session.closed) return;
+    // Several losses of one media object (worker death closes everything at once) make one reset: the old
+    // media's listeners are removed when it is replaced.
     for (const channelId of [...session.joined]) this.registry.leave(session, channelId);
     try {
       session.replaceMedia(this.#newMedia(session.identity.userId, session.logger));

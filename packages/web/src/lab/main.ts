@@ -50,6 +50,8 @@ async function signIn(email: string, password: string): Promise<void> {
 /** Options for automated tests: a raw microphone (no echo cancellation, noise suppression or gain control). */
 interface ConnectOptions {
   rawMicrophone?: boolean;
+  /** Signalling URLs to use (default: this page's server); reconnection moves on to the next one. */
+  urls?: string[];
   jitterBufferTargetMs?: number;
 }
 
@@ -62,7 +64,7 @@ async function connect(options: ConnectOptions = {}): Promise<PttClient> {
     ...(options.rawMicrophone === true
       ? { microphone: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } }
       : {}),
-    url: `wss://${location.host}/ws`,
+    url: options.urls ?? `wss://${location.host}/ws`,
     getToken: () =>
       accessToken === undefined ? Promise.reject(new Error('Not signed in')) : Promise.resolve(accessToken),
   });
