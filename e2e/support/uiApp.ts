@@ -64,6 +64,18 @@ export class AppPage {
     await this.page.locator(`.talk-dock .ptt[data-mode="${mode}"]`).waitFor();
   }
 
+  /**
+   * Switches off echo cancellation, noise suppression and automatic gain in Settings. The tests' microphone is a
+   * steady 1 kHz sine, which noise suppression learns as noise and fades out within a second or two.
+   */
+  async useRawMicrophone(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Settings' }).click();
+    for (const name of ['Echo cancellation', 'Noise suppression', 'Automatic gain']) {
+      await this.page.getByRole('checkbox', { name }).uncheck();
+    }
+    await this.page.getByRole('button', { name: 'Done' }).click();
+  }
+
   async buttonState(button: Locator = this.talkButton()): Promise<string | null> {
     return button.getAttribute('data-state');
   }
@@ -116,6 +128,13 @@ export class AppPage {
       [...(window as unknown as { __mediaElements: Set<HTMLMediaElement> }).__mediaElements]
         .filter((element) => element.srcObject instanceof MediaStream && !element.muted)
         .map((element) => element.volume),
+    );
+  }
+
+  /** Audio constraints of the page's getUserMedia() calls, in order. */
+  async microphoneRequests(): Promise<Record<string, unknown>[]> {
+    return this.page.evaluate(() =>
+      (window as unknown as { __microphoneRequests: Record<string, unknown>[] }).__microphoneRequests.slice(),
     );
   }
 

@@ -31,9 +31,21 @@ export interface UiBrowser {
   close(): Promise<void>;
 }
 
-/** Records every media element play() in the page (tones are audio elements), before any app script runs. */
+/**
+ * Records, before any app script runs, every media element play() (tones are audio elements) and the audio
+ * constraints of every getUserMedia() call.
+ */
 const PLAY_RECORDER = `
   (() => {
+    const requests = [];
+    window.__microphoneRequests = requests;
+    if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+      const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = (constraints) => {
+        requests.push(JSON.parse(JSON.stringify((constraints && constraints.audio) || null)));
+        return getUserMedia(constraints);
+      };
+    }
     const played = [];
     const elements = new Set();
     window.__played = played;

@@ -40,7 +40,7 @@ export async function createDispatcher(
 export function dropConnections(server: TestServer, userId: string): number {
   let dropped = 0;
   for (const session of server.squelch.signalling.registry.all()) {
-    if (session.identity.userId !== userId) continue;
+    if (session.identity.userId !== userId || session.connection === undefined) continue;
     session.connection.close(4001, 'test: connection dropped');
     dropped += 1;
   }

@@ -54,6 +54,7 @@ describe('dispatch console', () => {
     await app.open(`${server.url}/`);
     await app.signIn(dispatcher);
     await page.locator('.app[data-layout="grid"]').waitFor();
+    await app.useRawMicrophone();
     expect(await page.locator('.tile').count()).toBe(4);
     // A dispatcher chooses what to monitor: nothing is joined on first use.
     expect(await page.locator('.tile[data-joined="true"]').count()).toBe(0);

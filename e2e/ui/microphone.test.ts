@@ -40,6 +40,7 @@ describe('microphone permission', () => {
     await app.open(`${server.url}/`);
     await screenshot(page, 'signin');
     await app.signIn(users.frank);
+    await app.useRawMicrophone();
     await app.waitJoined('Gates');
     // Nothing was asked yet: the microphone is only requested from a click.
     await page.locator('.mic-panel[data-problem="none"]', { hasText: 'Microphone off' }).waitFor();

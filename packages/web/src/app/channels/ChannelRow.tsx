@@ -13,9 +13,16 @@ export interface ChannelRowProps {
 /** One channel in the single-channel view's list: pick it as the talk channel, join or leave it. */
 export function ChannelRow({ channel, selfId, selected, onSelect, onJoin }: ChannelRowProps) {
   const { info } = channel;
-  const speaking = channel.joined && channel.floor.state === 'taken';
+  const holder = channel.joined && channel.floor.state === 'taken' ? channel.floor.holder : null;
+  const self = channel.phase === 'transmitting' || holder?.userId === selfId;
   return (
-    <li className="channel-row" data-selected={selected} data-speaking={speaking} data-channel-id={info.id}>
+    <li
+      className="channel-row"
+      data-selected={selected}
+      data-speaking={holder !== null && !self}
+      data-self={self}
+      data-channel-id={info.id}
+    >
       <button
         type="button"
         className="channel-row__select"
