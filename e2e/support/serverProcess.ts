@@ -44,7 +44,7 @@ export async function startServerProcess(
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server process did not become ready')), startTimeoutMs);
-    const lines = readline.createInterface({ input: child.stdout! });
+    const lines = readline.createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       try {
         const entry = JSON.parse(line) as { msg?: string; url?: string };
@@ -62,7 +62,7 @@ export async function startServerProcess(
     });
   });
   // Keep draining stdout so the child never blocks on a full pipe.
-  child.stdout!.resume();
+  child.stdout.resume();
   const pid = child.pid!;
   return {
     url,
