@@ -12,7 +12,9 @@ export class LabPage {
    */
   async connect(
     token: string,
-    options: { rawMicrophone?: boolean } = { rawMicrophone: true },
+    options: { rawMicrophone?: boolean; jitterBufferTargetMs?: number; urls?: string[] } = {
+      rawMicrophone: true,
+    },
   ): Promise<void> {
     await this.page.waitForFunction(() => window.lab !== undefined);
     await this.page.evaluate(async ([t, o]) => window.lab.useToken(t, o), [token, options] as const);
