@@ -7,7 +7,7 @@ type EndReason = Extract<TransmitEvent, { state: 'ended' }>['reason'];
 export function refusedText(result: Refusal): string {
   switch (result.reason) {
     case 'busy':
-      return `${result.holder.displayName} is speaking`;
+      return `${result.holder.displayName} is speaking. Try again when the channel is free.`;
     case 'not_member':
       return 'You are not assigned to this channel any more.';
     case 'not_joined':

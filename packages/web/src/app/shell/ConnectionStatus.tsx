@@ -28,7 +28,12 @@ export function ConnectionStatus({
   quality: QualitySample;
 }) {
   const light = connection === 'connected' ? quality.quality : 'unknown';
-  const text = connection === 'connected' ? `${QUALITY_TEXT[light]} connection` : CONNECTION_TEXT[connection];
+  const text =
+    connection !== 'connected'
+      ? CONNECTION_TEXT[connection]
+      : light === 'unknown'
+        ? 'Connected'
+        : `${QUALITY_TEXT[light]} connection`;
   return (
     <div
       className="conn"
