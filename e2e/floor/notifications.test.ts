@@ -170,6 +170,32 @@ describe.each<FloorBackend>(['redis', 'in-process'])('floor notifications (%s fl
       expect(await dev.bot.release(removal)).toEqual({ released: true });
       await nextOnEvery([ana, cleo, dev], 'floorIdle', removal);
     });
+
+    it('revokes the floor of a holder removed through another node than the one it is connected to', async () => {
+      const { cluster, members, channels } = deployment();
+      const removal = channels.Removal!;
+      const [ana, , cleo, dev] = members as [FloorMember, FloorMember, FloorMember, FloorMember];
+
+      expect(await cleo.bot.press(removal)).toMatchObject({ granted: true });
+      await nextOnEvery([ana, cleo, dev], 'floorTaken', removal);
+
+      // With one node this is the same node; with Redis the removal travels to the holder's node.
+      const otherNode = (cleo.node + 1) % cluster.nodes.length;
+      const revoked = revokedOf(cleo, removal);
+      const accessRevoked = cleo.bot.notification(
+        'channelAccessRevoked',
+        (data) => data.channelId === removal,
+      );
+      const idle = nextOnEvery([ana, dev], 'floorIdle', removal);
+      await cluster.node(otherNode).unassign(removal, cleo.user.id);
+
+      expect((await revoked).reason).toBe('removed_from_channel');
+      expect((await accessRevoked).data).toEqual({ channelId: removal, reason: 'unassigned' });
+      await idle;
+      expect(await dev.bot.press(removal)).toMatchObject({ granted: true });
+      expect(await dev.bot.release(removal)).toEqual({ released: true });
+      await nextOnEvery([ana, dev], 'floorIdle', removal);
+    });
   });
 
   describe(`maximum talk time of ${SHORT_MAX_DURATION_MS} ms`, () => {

@@ -16,6 +16,7 @@ import { WorkerPool } from '../media/WorkerPool';
 import { Metrics } from '../observability/metrics';
 import type { MetricsSnapshot } from '../observability/metrics';
 import { SignallingServer } from '../signalling/SignallingServer';
+import { AccessBus } from './accessBus';
 import { controlPlaneAccess } from './accessPolicy';
 import { resolveJwtSecret } from './jwtSecret';
 
@@ -47,6 +48,8 @@ export class Squelch {
   readonly streams: ChannelStreams;
   readonly http: FastifyInstance;
   readonly signalling: SignallingServer;
+  readonly #accessBus: AccessBus;
+  readonly #stopAccess: () => void;
   /** Demo accounts created on this start (only on the first start of an empty database). */
   readonly seededAccounts: DemoAccount[] | null;
   readonly #logger: Logger;
@@ -61,9 +64,13 @@ export class Squelch {
     streams: ChannelStreams;
     http: FastifyInstance;
     signalling: SignallingServer;
+    accessBus: AccessBus;
+    stopAccess: () => void;
     seededAccounts: DemoAccount[] | null;
     logger: Logger;
   }) {
+    this.#accessBus = parts.accessBus;
+    this.#stopAccess = parts.stopAccess;
     this.config = parts.config;
     this.controlPlane = parts.controlPlane;
     this.floor = parts.floor;
@@ -147,11 +154,21 @@ export class Squelch {
         reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
       );
 
+      const accessBus = new AccessBus({
+        redisUrl: config.redisUrl,
+        keyPrefix: 'squelch:',
+        nodeId: config.nodeId,
+        logger,
+      });
+      cleanup.push(() => accessBus.close());
+      const access = controlPlaneAccess(controlPlane, accessBus);
+      cleanup.push(() => access.stop());
+
       const turn = config.turn;
       const signalling: SignallingServer = new SignallingServer({
         path: '/ws',
         nodeId: config.nodeId,
-        access: controlPlaneAccess(controlPlane),
+        access: access.policy,
         floor,
         pool,
         streams,
@@ -172,6 +189,8 @@ export class Squelch {
         streams,
         http,
         signalling,
+        accessBus,
+        stopAccess: access.stop,
         seededAccounts,
         logger,
       });
@@ -211,6 +230,8 @@ export class Squelch {
   async #close(): Promise<void> {
     const steps: [string, () => Promise<void> | void][] = [
       ['signalling', () => this.signalling.close()],
+      ['access', () => this.#stopAccess()],
+      ['accessBus', () => this.#accessBus.close()],
       ['http', () => this.http.close()],
       ['floor', () => this.floor.close()],
       ['floorStore', () => this.floorStore.close()],

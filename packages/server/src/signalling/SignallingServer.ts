@@ -75,6 +75,7 @@ export class SignallingServer {
       floor: options.floor,
       registry: this.registry,
       observer: options.observer,
+      removeAccess: (session, channelId, reason) => this.#removeChannel(session, channelId, reason),
     };
   }
 
@@ -364,21 +365,26 @@ export class SignallingServer {
     session.logger.info('session ended');
   }
 
+  /** Takes a joined channel away from a session: floor revoked, consumer closed, client told why. */
+  async #removeChannel(session: Session, channelId: string, reason: string): Promise<void> {
+    if (!session.joined.has(channelId)) return;
+    if (session.grantOn(channelId) !== undefined) {
+      this.#options.observer.floorRevoked('removed_from_channel');
+      session.notify('floorRevoked', { channelId, reason: 'removed_from_channel' });
+    }
+    try {
+      await leave(this.#ctx, session, channelId);
+    } catch (error) {
+      session.logger.warn({ err: error, channelId }, 'could not leave channel after access removal');
+    }
+    session.notify('channelAccessRevoked', { channelId, reason });
+    session.logger.info({ channelId, reason }, 'channel access removed');
+  }
+
   async #onAccessRemoved(change: AccessRemoved): Promise<void> {
     for (const session of this.registry.ofUser(change.userId)) {
       const channels = change.kind === 'channel' ? [change.channelId] : [...session.joined];
-      for (const channelId of channels) {
-        if (!session.joined.has(channelId)) continue;
-        if (session.grantOn(channelId) !== undefined) {
-          session.notify('floorRevoked', { channelId, reason: 'removed_from_channel' });
-        }
-        try {
-          await leave(this.#ctx, session, channelId);
-        } catch (error) {
-          session.logger.warn({ err: error, channelId }, 'could not leave channel after access removal');
-        }
-        session.notify('channelAccessRevoked', { channelId, reason: change.reason });
-      }
+      for (const channelId of channels) await this.#removeChannel(session, channelId, change.reason);
       if (change.kind === 'user') {
         session.connection?.close(CloseCode.Forbidden, change.reason.slice(0, 100));
         await this.#endSession(session);

@@ -14,6 +14,8 @@ export interface HandlerContext {
   floor: FloorControl;
   registry: SessionRegistry;
   observer: SignallingObserver;
+  /** Takes a channel away from a session at once (floor revoked, audio stopped, client told). */
+  removeAccess: (session: Session, channelId: string, reason: string) => Promise<void>;
 }
 
 type AuthenticatedRequest = Exclude<ParsedRequest, { method: 'authenticate' }>;
@@ -190,6 +192,11 @@ async function heartbeat(
   const grantId = session.grantOn(channelId);
   if (grantId === undefined) {
     throw new ProtocolError(ErrorCode.InvalidState, 'You do not hold the floor of this channel.');
+  }
+  // Rights can be removed on another node while a message about it is lost: every heartbeat re-checks them.
+  if (!(await ctx.access.canUseChannel(session.identity.userId, channelId))) {
+    await ctx.removeAccess(session, channelId, 'no longer assigned');
+    throw new ProtocolError(ErrorCode.Forbidden, 'You are no longer assigned to this channel.');
   }
   const grant = await ctx.floor.heartbeat(channelId, grantId);
   if (grant === null) {
