@@ -11,7 +11,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: true,
+        projectService: { allowDefaultProject: ['vitest.config.ts', 'eslint.config.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

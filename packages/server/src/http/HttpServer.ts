@@ -58,11 +58,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/ws')) {
         return reply.type('text/html').sendFile('index.html');
       }
-      return reply
-        .code(404)
-        .send({
-          error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` },
-        });
+      return reply.code(404).send({
+        error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` },
+      });
     });
   } else {
     options.logger.warn({ webRoot: options.webRoot }, 'web UI not built; serving the API only');
