@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,6 +11,7 @@ import { FloorService, InProcessFloorStore, RedisFloorStore } from '../floor';
 import type { FloorStore } from '../floor';
 import { createHttpServer } from '../http/HttpServer';
 import { loadTls } from '../http/tls';
+import { registerTones } from '../http/tones';
 import { ChannelStreams } from '../media/ChannelStreams';
 import { turnIceServers } from '../media/turnCredentials';
 import { WorkerPool } from '../media/WorkerPool';
@@ -19,6 +21,9 @@ import { SignallingServer } from '../signalling/SignallingServer';
 import { AccessBus } from './accessBus';
 import { controlPlaneAccess } from './accessPolicy';
 import { resolveJwtSecret } from './jwtSecret';
+
+/** Default PTT tones shipped with the server (packages/server/assets/tones). */
+const BUILTIN_TONES_DIR = path.resolve(import.meta.dirname, '../../assets/tones');
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
@@ -143,6 +148,7 @@ export class Squelch {
       });
       cleanup.push(() => http.close());
       await controlPlane.registerRoutes(http);
+      registerTones(http, { tonesDir: config.tonesDir, builtinDir: BUILTIN_TONES_DIR });
 
       // The snapshot reads `signalling` (declared below) only when /metrics is scraped, after start-up.
       const metrics: Metrics = new Metrics({
