@@ -155,6 +155,31 @@ describe('PTT screen', () => {
     expect(await alice.buttonState()).toBe('idle');
   });
 
+  it('a hidden tab stops a transmission', async () => {
+    const page = alice.page;
+    const center = await alice.center(alice.talkButton());
+    await page.mouse.move(center.x, center.y);
+    await page.mouse.down();
+    await alice.waitButtonState('transmitting');
+    // Headless Chromium keeps every page visible (other tab in front, minimized window), so the page is told
+    // it is hidden the way the browser tells it: visibilityState plus a visibilitychange event.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    try {
+      await alice.waitButtonState('idle');
+      expect(await listener.waitFor(gates, 'below', 3000)).not.toBeNull();
+    } finally {
+      await page.evaluate(() => {
+        delete (document as { visibilityState?: unknown }).visibilityState;
+        document.dispatchEvent(new Event('visibilitychange'));
+      });
+      await page.mouse.up();
+    }
+    expect(await page.evaluate(() => document.visibilityState)).toBe('visible');
+  });
+
   it('microphone processing settings apply at once (the microphone is re-opened) and talking still works', async () => {
     const page = alice.page;
     const before = await alice.microphoneRequests();
