@@ -32,12 +32,13 @@ async function benchPage(browser: Browser, url: string): Promise<Page> {
   return page;
 }
 
-async function throughServer(
+/** Two signed-in lab pages on the channel: the receiver runs the onset detector on what it hears. */
+async function senderAndReceiver(
   server: TestServer,
   browser: Browser,
   channelId: string,
   tokens: [string, string],
-) {
+): Promise<{ sender: LabPage; receiver: LabPage }> {
   const sender = new LabPage(await benchPage(browser, `${server.url}/lab.html`));
   const receiver = new LabPage(await benchPage(browser, `${server.url}/lab.html`));
   await sender.connect(tokens[0]);
@@ -49,6 +50,16 @@ async function throughServer(
     await window.benchAudio.detect(track);
   }, channelId);
   await sender.join(channelId);
+  return { sender, receiver };
+}
+
+async function throughServer(
+  server: TestServer,
+  browser: Browser,
+  channelId: string,
+  tokens: [string, string],
+) {
+  const { sender, receiver } = await senderAndReceiver(server, browser, channelId, tokens);
   await sender.page.evaluate(
     async ([count, on, off]) => {
       const track = await window.benchAudio.burstSource(1000, on, off, count);
@@ -126,17 +137,7 @@ async function pressToHear(
   channelId: string,
   tokens: [string, string],
 ) {
-  const sender = new LabPage(await benchPage(browser, `${server.url}/lab.html`));
-  const receiver = new LabPage(await benchPage(browser, `${server.url}/lab.html`));
-  await sender.connect(tokens[0]);
-  await receiver.connect(tokens[1]);
-  await receiver.join(channelId);
-  await receiver.page.evaluate(async (id) => {
-    const track = window.lab.client()?.channelTrack(id);
-    if (track === undefined) throw new Error('no channel track');
-    await window.benchAudio.detect(track);
-  }, channelId);
-  await sender.join(channelId);
+  const { sender, receiver } = await senderAndReceiver(server, browser, channelId, tokens);
   await sender.page.evaluate(async () => {
     await window.lab.client()?.enableMicrophone(await window.benchAudio.steadySource(1000));
   });

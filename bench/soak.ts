@@ -20,7 +20,7 @@ import { BotClient } from '../e2e/support/botClient';
 import { launchChromium } from '../e2e/support/browser';
 import { httpsGet } from '../e2e/support/httpsGet';
 import { LabPage } from '../e2e/support/labPage';
-import { startServerProcess } from '../e2e/support/serverProcess';
+import { startNodeProcess } from '../e2e/support/floorNodeProcess';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const SAMPLE_SECONDS = Number(process.env.SOAK_SAMPLE_SECONDS ?? Math.max(5, Math.round(SECONDS / 12)));
@@ -66,11 +66,13 @@ async function main(): Promise<void> {
     auth: { jwtSecret: JWT_SECRET, passwordHashing: { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 } },
     logger: pino({ level: 'warn' }),
   });
-  const server = await startServerProcess({
-    DATABASE_URL: databaseUrl,
-    SQUELCH_JWT_SECRET: JWT_SECRET,
-    SQUELCH_MEDIA_WORKERS: '2',
-    SQUELCH_FLOOR_MAX_DURATION_MS: String(Math.max(60_000, SECONDS * 2000)),
+  const server = await startNodeProcess({
+    env: {
+      DATABASE_URL: databaseUrl,
+      SQUELCH_JWT_SECRET: JWT_SECRET,
+      SQUELCH_MEDIA_WORKERS: '2',
+      SQUELCH_FLOOR_MAX_DURATION_MS: String(Math.max(60_000, SECONDS * 2000)),
+    },
   });
   const browser = await launchChromium();
   const bots = new Map<number, BotClient>();
@@ -87,10 +89,15 @@ async function main(): Promise<void> {
     const event = await services.events.create(actor, { name: 'Soak' });
     const team = await services.teams.create(actor, event.id, 'Crew');
     const channels: string[] = [];
-    for (let i = 0; i < CHANNELS; i += 1) channels.push((await services.channels.create(actor, team.id, `C${i}`)).id);
+    for (let i = 0; i < CHANNELS; i += 1)
+      channels.push((await services.channels.create(actor, team.id, `C${i}`)).id);
     const tokenFor = async (name: string): Promise<string> => {
       const email = `${name}@soak.test`;
-      const user = await services.users.create(actor, { email, displayName: name, password: 'soak-password' });
+      const user = await services.users.create(actor, {
+        email,
+        displayName: name,
+        password: 'soak-password',
+      });
       await services.memberships.setRole(actor, event.id, user.id, 'general');
       for (const channelId of channels) await services.assignments.assign(actor, channelId, user.id);
       return (await auth.login(email, 'soak-password', '127.0.0.1')).accessToken;
@@ -183,7 +190,9 @@ async function main(): Promise<void> {
         streams: metric(text, 'squelch_channel_streams'),
       };
     };
-    console.log(`soak: ${SECONDS} s, ${BOTS} bots over ${CHANNELS} channels, 2 browsers talking; sample every ${SAMPLE_SECONDS} s`);
+    console.log(
+      `soak: ${SECONDS} s, ${BOTS} bots over ${CHANNELS} channels, 2 browsers talking; sample every ${SAMPLE_SECONDS} s`,
+    );
     console.log('  t(s)  server RSS MB  heap MB  workers RSS MB  sessions  transports  consumers  streams');
     const print = (s: Sample): void =>
       console.log(

@@ -10,8 +10,8 @@ import { launchChromium } from '../support/browser';
 import type { TestBrowser } from '../support/browser';
 import { httpsGet } from '../support/httpsGet';
 import { LabPage } from '../support/labPage';
-import { startServerProcess } from '../support/serverProcess';
-import type { ServerProcess } from '../support/serverProcess';
+import { startNodeProcess } from '../support/floorNodeProcess';
+import type { NodeProcess } from '../support/floorNodeProcess';
 
 const JWT_SECRET = 'failover-test-secret-failover-test-secret';
 const HASHING = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
@@ -24,8 +24,8 @@ describe('two server instances', () => {
   let postgres: PostgresServerHandle;
   let redis: RedisServerHandle;
   let controlPlane: ControlPlane;
-  let first: ServerProcess;
-  let second: ServerProcess;
+  let first: NodeProcess;
+  let second: NodeProcess;
   let browser: TestBrowser;
   const tokens: Record<string, string> = {};
   let channelId: string;
@@ -65,8 +65,8 @@ describe('two server instances', () => {
       tokens[name] = (await auth.login(email, 'failover-password', '127.0.0.1')).accessToken;
     }
     const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, SQUELCH_JWT_SECRET: JWT_SECRET };
-    first = await startServerProcess({ ...env, SQUELCH_NODE_ID: 'first' });
-    second = await startServerProcess({ ...env, SQUELCH_NODE_ID: 'second' });
+    first = await startNodeProcess({ env: { ...env, SQUELCH_NODE_ID: 'first' } });
+    second = await startNodeProcess({ env: { ...env, SQUELCH_NODE_ID: 'second' } });
     browser = await launchChromium();
   });
 

@@ -20,8 +20,11 @@ export interface NodeProcessOptions {
 export interface NodeProcess {
   url: string;
   pid: number;
-  /** SIGTERM (graceful shutdown), SIGKILL after a grace period; removes the data directory. Idempotent. */
-  stop(): Promise<void>;
+  /**
+   * Sends `signal` (default SIGTERM: graceful shutdown), SIGKILL after a grace period; removes the data
+   * directory; resolves with the exit code (null when ended by a signal). Idempotent.
+   */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /**
@@ -56,14 +59,15 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const url = `https://127.0.0.1:${port}`;
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<number | null> | undefined;
   const handle: NodeProcess = {
     url,
     pid: child.pid ?? 0,
-    stop() {
+    stop(signal: NodeJS.Signals = 'SIGTERM') {
       stopping ??= (async () => {
-        await terminate(child);
+        await terminate(child, signal);
         await rm(dataDir, { recursive: true, force: true });
+        return child.exitCode;
       })();
       return stopping;
     },
@@ -102,11 +106,11 @@ function status(url: string): Promise<number> {
   });
 }
 
-async function terminate(child: ChildProcess): Promise<void> {
+async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const pid = child.pid;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(pid, 'SIGTERM');
+  process.kill(pid, signal);
   const timer = setTimeout(() => {
     try {
       process.kill(pid, 'SIGKILL');
