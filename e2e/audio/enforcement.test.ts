@@ -40,7 +40,7 @@ describe('server-side enforcement', () => {
   const person = async (name: string, channelIds: string[], microphone: boolean): Promise<LabPage> => {
     users[name] = await server.createUser(name, eventId, channelIds);
     const page = new LabPage(await browser.page(`${server.url}/lab.html`));
-    await page.connect(await server.token(users[name]!));
+    await page.connect(await server.token(users[name]));
     if (microphone) await page.enableMicrophone();
     for (const channelId of channelIds) await page.join(channelId);
     pages[name] = page;
