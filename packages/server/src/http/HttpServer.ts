@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { TlsMaterial } from './tls';
@@ -30,7 +30,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   const app = Fastify({
     https: { key: options.tls.key, cert: options.tls.cert },
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // Request start/end lines would drown the session logs; errors are still logged by the handlers.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
   });
