@@ -2,6 +2,7 @@ import * as mediasoup from 'mediasoup';
 import type { WebRtcTransport } from 'mediasoup/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
+import { httpsGet } from '../support/httpsGet';
 import type { TestBrowser } from '../support/browser';
 import { LabPage } from '../support/labPage';
 import { startTestServer } from '../support/squelchServer';
@@ -130,6 +131,14 @@ describe('recovery', () => {
     expect(recovered.media.transportCount).toBe(transportsBefore);
     expect([...recovered.joined]).toEqual([x]);
     expect(Date.now() - closedAt).toBeLessThan(5000);
+    // The client reported the failure, with a getStats() summary, to the server.
+    await expect
+      .poll(async () =>
+        /squelch_client_reports_total\{kind="error"[^}]*\} [1-9]/.test(
+          (await httpsGet(`${server.url}/metrics`)).text,
+        ),
+      )
+      .toBe(true);
     await alice.release(x);
   });
 });

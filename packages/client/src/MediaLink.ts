@@ -123,6 +123,43 @@ export class MediaLink {
     return consumer.track;
   }
 
+  /**
+   * A flat summary of both transports' getStats() for diagnostics reports: round-trip time of the selected
+   * candidate pair, packets and bytes each way, loss and jitter of what is received.
+   */
+  async statsSummary(): Promise<Record<string, number | string>> {
+    const summary: Record<string, number | string> = {};
+    for (const [direction, transport] of Object.entries(this.transports)) {
+      if (transport === undefined || transport.closed) continue;
+      summary[`${direction}.connectionState`] = transport.connectionState;
+      let report: RTCStatsReport;
+      try {
+        report = await transport.getStats();
+      } catch {
+        continue;
+      }
+      report.forEach((stat: Record<string, unknown>) => {
+        const add = (key: string, value: unknown): void => {
+          if (typeof value === 'number')
+            summary[`${direction}.${key}`] = ((summary[`${direction}.${key}`] as number) || 0) + value;
+        };
+        if (stat.type === 'candidate-pair' && stat.nominated === true) {
+          if (typeof stat.currentRoundTripTime === 'number')
+            summary[`${direction}.rttMs`] = Math.round(stat.currentRoundTripTime * 1000);
+        } else if (stat.type === 'inbound-rtp') {
+          add('packetsReceived', stat.packetsReceived);
+          add('packetsLost', stat.packetsLost);
+          if (typeof stat.jitter === 'number')
+            summary[`${direction}.jitterMs`] = Math.round(stat.jitter * 1000);
+        } else if (stat.type === 'outbound-rtp') {
+          add('packetsSent', stat.packetsSent);
+          add('bytesSent', stat.bytesSent);
+        }
+      });
+    }
+    return summary;
+  }
+
   dropConsumer(channelId: string): void {
     this.#consumers.get(channelId)?.close();
     this.#consumers.delete(channelId);

@@ -327,6 +327,10 @@ export class PttClient extends Emitter<PttClientEvents> {
           return this.#signalling;
         },
         onBroken: (reason) => void this.#rebuildMedia(reason),
+        onTransportState: (direction, state) => {
+          if (state === 'failed' || state === 'disconnected')
+            void this.#report('state', `${direction} transport ${state}`);
+        },
       },
       session.routerRtpCapabilities,
       this.#options.media ?? {},
@@ -340,9 +344,23 @@ export class PttClient extends Emitter<PttClientEvents> {
     await this.#joinPending();
   }
 
+  /**
+   * Sends a diagnostics report to the server's log (fire and forget): what failed, with a getStats() summary
+   * of the media at that moment.
+   */
+  async #report(kind: 'error' | 'stats' | 'state', message: string): Promise<void> {
+    const signalling = this.#signalling;
+    if (signalling?.isOpen !== true) return;
+    const details = (await this.#link?.statsSummary().catch(() => undefined)) ?? {};
+    await signalling
+      .request('report', { kind, message: message.slice(0, 2000), details })
+      .catch(() => undefined);
+  }
+
   /** Rebuilds media on the current socket (server mediaReset, or a transport beyond repair). */
   #rebuildMedia(reason: string): Promise<void> {
     this.#rebuilding ??= (async () => {
+      await this.#report('error', `media rebuilt: ${reason}`);
       try {
         if (this.#state === 'connected') {
           await this.#buildMedia();

@@ -16,6 +16,7 @@ export interface SignallingObserver {
   floorRequest(outcome: string, seconds: number): void;
   floorRevoked(reason: string): void;
   protocolError(code: string): void;
+  clientReport(kind: string): void;
 }
 
 /** Current resident memory of a process from /proc (Linux); undefined elsewhere. */
@@ -40,6 +41,7 @@ export class Metrics implements SignallingObserver {
   readonly #floorLatency: Histogram<'outcome'>;
   readonly #revocations: Counter<'reason'>;
   readonly #protocolErrors: Counter<'code'>;
+  readonly #clientReports: Counter<'kind'>;
 
   constructor(options: { snapshot: () => MetricsSnapshot; pool: WorkerPool; nodeId: string }) {
     const registry = this.registry;
@@ -90,6 +92,13 @@ export class Metrics implements SignallingObserver {
       registers: [registry],
     });
 
+    this.#clientReports = new Counter({
+      name: 'squelch_client_reports_total',
+      help: 'Diagnostics reports sent by clients (errors with a getStats() summary, state changes)',
+      labelNames: ['kind'],
+      registers: [registry],
+    });
+
     const pool = options.pool;
     new Gauge({
       name: 'squelch_media_worker_cpu_seconds',
@@ -137,5 +146,9 @@ export class Metrics implements SignallingObserver {
 
   protocolError(code: string): void {
     this.#protocolErrors.inc({ code });
+  }
+
+  clientReport(kind: string): void {
+    this.#clientReports.inc({ kind });
   }
 }

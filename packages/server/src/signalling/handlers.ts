@@ -82,6 +82,7 @@ export async function handleRequest(
     case 'floor.heartbeat':
       return heartbeat(ctx, session, request.params.channelId);
     case 'report':
+      ctx.observer.clientReport(request.params.kind);
       session.logger[request.params.kind === 'error' ? 'warn' : 'info'](
         { clientReport: request.params.kind, details: request.params.details },
         `client: ${request.params.message}`,
