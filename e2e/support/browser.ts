@@ -35,6 +35,30 @@ export function toneFile(frequency = 1000): string {
   return file;
 }
 
+/**
+ * Command-line flags for Debian's Chromium in tests: headless-safe, no background networking (this machine's
+ * closed network would flood refused connections), a fake microphone playing `audioFile`, autoplay allowed,
+ * and optionally the fake permission UI (every prompt accepted).
+ */
+export function chromiumArgs(options: { audioFile?: string; fakePermissionUi: boolean }): string[] {
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${options.audioFile ?? toneFile()}`,
+    '--autoplay-policy=no-user-gesture-required',
+  ];
+  if (options.fakePermissionUi) args.push('--use-fake-ui-for-media-stream');
+  if (process.env.SQUELCH_CHROMIUM_EXTRA_ARGS)
+    args.push(...process.env.SQUELCH_CHROMIUM_EXTRA_ARGS.split(' '));
+  return args;
+}
+
 export interface TestBrowser {
   browser: Browser;
   /** A new isolated page (own cookies) that trusts the test server's self-signed certificate. */
@@ -49,21 +73,10 @@ export interface TestBrowser {
 export async function launchChromium(
   options: { audioFile?: string; denyMicrophone?: boolean } = {},
 ): Promise<TestBrowser> {
-  const args = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-audio-capture=${options.audioFile ?? toneFile()}`,
-    '--autoplay-policy=no-user-gesture-required',
-  ];
-  if (options.denyMicrophone !== true) args.push('--use-fake-ui-for-media-stream');
-  if (process.env.SQUELCH_CHROMIUM_EXTRA_ARGS)
-    args.push(...process.env.SQUELCH_CHROMIUM_EXTRA_ARGS.split(' '));
+  const args = chromiumArgs({
+    audioFile: options.audioFile,
+    fakePermissionUi: options.denyMicrophone !== true,
+  });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   const contexts: BrowserContext[] = [];
   return {

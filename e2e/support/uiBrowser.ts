@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { toneFile } from './browser';
+import { chromiumArgs } from './browser';
 
 const CHROMIUM = process.env.SQUELCH_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -67,19 +67,10 @@ const PLAY_RECORDER = `
  * permission UI (prompts accepted) or real permission handling driven through the context's permissions.
  */
 export async function launchUiBrowser(options: UiBrowserOptions = {}): Promise<UiBrowser> {
-  const args = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-audio-capture=${options.audioFile ?? toneFile()}`,
-    '--autoplay-policy=no-user-gesture-required',
-  ];
-  if (options.autoGrantMicrophone === true) args.push('--use-fake-ui-for-media-stream');
+  const args = chromiumArgs({
+    audioFile: options.audioFile,
+    fakePermissionUi: options.autoGrantMicrophone === true,
+  });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   const contexts: BrowserContext[] = [];
   return {
