@@ -52,7 +52,6 @@ const EnvSchema = z.object({
   SQUELCH_TURN_SECRET: z.string().min(1).optional(),
   SQUELCH_TURN_TTL_S: z.coerce.number().int().min(60).default(3600),
   SQUELCH_TONES_DIR: z.string().min(1).optional(),
-  SQUELCH_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(2000),
 });
 
 export interface Config {
@@ -75,7 +74,6 @@ export interface Config {
   floor: { ttlMs: number; maxDurationMs: number };
   turn: { urls: string[]; secret: string; ttlSec: number } | undefined;
   tonesDir: string | undefined;
-  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +143,5 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
           }
         : undefined,
     tonesDir: e.SQUELCH_TONES_DIR && path.resolve(cwd, e.SQUELCH_TONES_DIR),
-    shutdownGraceMs: e.SQUELCH_SHUTDOWN_GRACE_MS,
   };
 }

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { delay } from '../../src/util/abort';
+import { delay } from '../../src/util/delay';
 import { describeOnBackends } from './helpers/backends';
 import { ADMIN, openHarness, type Harness } from './helpers/harness';
 import { buildWorld, type World } from './helpers/world';
