@@ -165,11 +165,6 @@ export class MediaLink {
     this.#consumers.delete(channelId);
   }
 
-  /** Inbound-rtp statistics of a channel's consumer (for quality indicators and tests). */
-  async consumerStats(channelId: string): Promise<RTCStatsReport | undefined> {
-    return this.#consumers.get(channelId)?.getStats();
-  }
-
   async #createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
     const signalling = (): SignallingClient => this.#hooks.signalling();
     const options: TransportOptions = await signalling().request('createTransport', { direction });

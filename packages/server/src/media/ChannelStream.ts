@@ -81,11 +81,6 @@ export class ChannelStream {
     return this.#closed || this.producer.closed;
   }
 
-  /** Packets forwarded into the stream since it was created. */
-  get packetsForwarded(): number {
-    return this.#rewriter.packets;
-  }
-
   /**
    * Feeds one RTP packet of the current talker into the stream. `segmentKey` identifies the talker's grant;
    * a new key starts a new segment (sequence and timestamp continue from the previous talker's).
@@ -118,17 +113,9 @@ export class ChannelStream {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    // Closing the producer closes the pipe consumers, hence the pipe producers and every consumer of them.
+    // Closing the producer makes mediasoup close the pipe consumers, hence the pipe producers and every
+    // consumer of them.
     this.producer.close();
-    for (const pipe of this.#pipes.values()) {
-      pipe.then(
-        (result) => {
-          result.pipeConsumer?.close();
-          result.pipeProducer?.close();
-        },
-        () => undefined,
-      );
-    }
     this.#pipes.clear();
     this.#logger.debug('channel stream closed');
   }

@@ -47,7 +47,6 @@ export class RtpRewriter {
   #lastSeq: number;
   #lastTs: number;
   #lastWallMs: number | null = null;
-  #packets = 0;
 
   constructor(options: RtpRewriterOptions) {
     this.ssrc = options.ssrc >>> 0;
@@ -56,11 +55,6 @@ export class RtpRewriter {
     this.#now = options.now ?? (() => performance.now());
     this.#lastSeq = (options.initialSeq ?? Math.floor(Math.random() * SEQ_MODULO)) % SEQ_MODULO;
     this.#lastTs = (options.initialTs ?? Math.floor(Math.random() * TS_MODULO)) >>> 0;
-  }
-
-  /** Packets written since creation. */
-  get packets(): number {
-    return this.#packets;
   }
 
   /**
@@ -94,7 +88,6 @@ export class RtpRewriter {
       this.#lastTs = outTs;
       this.#lastWallMs = now;
     }
-    this.#packets += 1;
     return out;
   }
 

@@ -82,10 +82,6 @@ export class SessionMedia {
     return this.#producer !== undefined && !this.#producer.closed;
   }
 
-  get tap(): TalkerTap | undefined {
-    return this.#tap;
-  }
-
   setRtpCapabilities(capabilities: RtpCapabilities): void {
     this.#rtpCapabilities = capabilities;
   }

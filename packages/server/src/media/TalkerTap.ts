@@ -46,15 +46,6 @@ export class TalkerTap {
     return new TalkerTap(producer, consumer, logger);
   }
 
-  /** Channels whose gate is open. */
-  get openChannels(): string[] {
-    return [...this.#gates.keys()];
-  }
-
-  isOpen(channelId: string): boolean {
-    return this.#gates.has(channelId);
-  }
-
   /** Starts forwarding into `stream` under the given floor grant. */
   async open(stream: ChannelStream, grantId: string): Promise<void> {
     if (this.#closed) return;

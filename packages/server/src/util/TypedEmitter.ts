@@ -25,11 +25,6 @@ export class TypedEmitter<E extends EventMap> {
     return this;
   }
 
-  once<K extends keyof E & string>(event: K, listener: Listener<E[K]>): this {
-    this.#emitter.once(event, listener as Listener<unknown[]>);
-    return this;
-  }
-
   off<K extends keyof E & string>(event: K, listener: Listener<E[K]>): this {
     this.#emitter.off(event, listener as Listener<unknown[]>);
     return this;
@@ -46,10 +41,6 @@ export class TypedEmitter<E extends EventMap> {
       }
     }
     return listeners.length > 0;
-  }
-
-  listenerCount<K extends keyof E & string>(event: K): number {
-    return this.#emitter.listenerCount(event);
   }
 
   removeAllListeners(): void {
