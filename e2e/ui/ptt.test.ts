@@ -241,6 +241,21 @@ describe('PTT screen', () => {
     await page.locator('.talk-dock .ptt[data-mode="hold"]').waitFor();
   });
 
+  it('toggle mode: switching to another talk channel takes the first one off the air', async () => {
+    await alice.setMode('toggle');
+    await alice.talkButton().click();
+    await alice.waitButtonState('transmitting');
+    expect(await listener.waitFor(gates, 'above')).not.toBeNull();
+    // No pointer is held in toggle mode; changing the talk channel alone must end the transmission.
+    await alice.selectTalkChannel('Backstage');
+    expect(await listener.waitFor(gates, 'below', 3000)).not.toBeNull();
+    expect(await listener.level(gates, 600)).toBeLessThan(0.01);
+
+    await alice.setMode('hold');
+    await alice.selectTalkChannel('Gates');
+    await alice.waitJoined('Gates');
+  });
+
   it('busy: a press while someone speaks plays the busy tone, names the talker and sends nothing', async () => {
     const dave = await browser.person(server.url);
     const holder = await Listener.open(dave.page, server.url, await server.token(users.dave));

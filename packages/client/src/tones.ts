@@ -71,11 +71,6 @@ export class TonePlayer extends Emitter<TonePlayerEvents> {
     }
   }
 
-  /** Which tones come from files (the rest are synthesized). */
-  loadedTones(): ToneName[] {
-    return [...this.#elements.keys()];
-  }
-
   setVolume(volume: number): void {
     this.#volume = clamp(volume);
     for (const element of this.#elements.values()) element.volume = this.#volume;

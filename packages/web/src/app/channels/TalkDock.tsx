@@ -32,7 +32,9 @@ export function TalkDock({
         {channel !== undefined && <FloorStatus channel={channel} selfId={radio.user.id} />}
       </header>
       <NoticeLine notice={channel?.notice ?? null} />
+      {/* Keyed by channel: switching the talk channel unmounts the old button, which releases its channel. */}
       <PttButton
+        key={channel?.info.id ?? 'none'}
         channelName={channel?.info.name ?? 'no channel'}
         mode={mode}
         phase={channel?.phase ?? 'idle'}

@@ -75,10 +75,11 @@ export function usePttGesture(options: PttGestureOptions): PttGesture {
     };
   }, []);
 
-  // Unmounting while held (channel left, view switched) must not leave the microphone on.
+  // Unmounting while held or toggled on (channel left, view switched, tile filtered out) must not leave the
+  // microphone on.
   useEffect(
     () => () => {
-      if (pointerRef.current !== null) releaseFromEffect();
+      if (isEngaged()) releaseFromEffect();
     },
     [],
   );

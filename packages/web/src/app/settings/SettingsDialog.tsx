@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { LayoutPreference, PttMode, PttSettings, ToneName } from '@squelch/client';
+import { MAX_JITTER_BUFFER_TARGET_MS } from '@squelch/client';
 import { Choice } from './Choice';
 
 export interface SettingsDialogProps {
@@ -137,7 +138,7 @@ export function SettingsDialog({ open, settings, onChange, onPreviewTone, onClos
           <input
             type="range"
             min={0}
-            max={200}
+            max={MAX_JITTER_BUFFER_TARGET_MS}
             step={10}
             value={settings.jitterBufferTargetMs}
             onChange={(event) => set({ jitterBufferTargetMs: Number(event.currentTarget.value) })}
