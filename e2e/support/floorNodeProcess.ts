@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import https from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../packages/server/test/support/freePort';
+import { httpsGet } from './httpsGet';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const MAIN = path.join(REPO_ROOT, 'packages/server/src/main.ts');
@@ -88,22 +88,14 @@ async function waitReady(child: ChildProcess, url: string, timeoutMs: number): P
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`the node exited during start (${child.exitCode ?? child.signalCode})`);
     }
-    if ((await status(`${url}/readyz`)) === 200) return;
+    const status = await httpsGet(`${url}/readyz`, 2000).then(
+      (answer) => answer.status,
+      () => 0,
+    );
+    if (status === 200) return;
     if (Date.now() > deadline) throw new Error(`the node was not ready within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-/** The HTTP status of a GET (self-signed certificate accepted), or 0 when there is no answer. */
-function status(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const request = https.get(url, { rejectUnauthorized: false, timeout: 2000 }, (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => resolve(0));
-  });
 }
 
 async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
@@ -120,16 +112,4 @@ async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<v
   }, STOP_GRACE_MS);
   await exited;
   clearTimeout(timer);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port assigned'))));
-    });
-  });
 }

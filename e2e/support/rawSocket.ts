@@ -53,13 +53,7 @@ export class RawSocket {
         throw new Error(`socket closed (${this.closed.code}) before the frame arrived`);
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new Error('timed out waiting for a signalling frame');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.#wake(remaining);
     }
   }
 
@@ -71,9 +65,25 @@ export class RawSocket {
 
   async waitClosed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
     const deadline = Date.now() + timeoutMs;
-    while (this.closed === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (this.closed === undefined && Date.now() < deadline) await this.#wake(deadline - Date.now());
     if (this.closed === undefined) throw new Error('socket did not close');
     return this.closed;
+  }
+
+  /** Resolves at the next frame or close, or after `ms`; a waiter that timed out is removed. */
+  #wake(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const index = this.#waiters.indexOf(wake);
+        if (index >= 0) this.#waiters.splice(index, 1);
+        resolve();
+      }, ms);
+      this.#waiters.push(wake);
+    });
   }
 
   close(): void {

@@ -30,8 +30,13 @@ export interface TestServer {
   token(user: TestUser): Promise<string>;
   /** Creates an event with one team and the named channels; returns channel ids by name. */
   createChannels(names: string[]): Promise<{ eventId: string; channels: Record<string, string> }>;
-  /** Creates a general user of the event assigned to the given channels. */
-  createUser(displayName: string, eventId: string, channelIds: string[]): Promise<TestUser>;
+  /** Creates a user with a role in the event (General by default), assigned to the given channels. */
+  createUser(
+    displayName: string,
+    eventId: string,
+    channelIds: string[],
+    role?: 'general' | 'dispatch',
+  ): Promise<TestUser>;
   assign(channelId: string, userId: string): Promise<void>;
   unassign(channelId: string, userId: string): Promise<void>;
   stop(): Promise<void>;
@@ -96,12 +101,12 @@ export async function startTestServer(
       for (const name of names) channels[name] = (await services.channels.create(admin, team.id, name)).id;
       return { eventId: event.id, channels };
     },
-    async createUser(displayName, eventId, channelIds) {
+    async createUser(displayName, eventId, channelIds, role = 'general') {
       counter += 1;
       const email = `user${counter}-${Date.now()}@test.squelch`;
       const password = `pw-${counter}-${Math.random().toString(36).slice(2)}`;
       const user = await services.users.create(admin, { email, displayName, password });
-      await services.memberships.setRole(admin, eventId, user.id, 'general');
+      await services.memberships.setRole(admin, eventId, user.id, role);
       for (const channelId of channelIds) await services.assignments.assign(admin, channelId, user.id);
       return { id: user.id, email, displayName, password };
     },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from '../support/uiApp';
 import { launchUiBrowser, screenshot } from '../support/uiBrowser';
 import type { UiBrowser } from '../support/uiBrowser';
-import { dropConnections, ensureTones } from '../support/uiServer';
+import { dropConnections } from '../support/uiServer';
 import { startTestServer } from '../support/squelchServer';
 import type { TestServer, TestUser } from '../support/squelchServer';
 
@@ -25,8 +25,7 @@ describe('connection state', () => {
   });
 
   it('shows a green quality light on a good link, and the session survives a reload', async () => {
-    const { context, page } = await browser.person(server.url);
-    await ensureTones(server, context);
+    const { page } = await browser.person(server.url);
     const app = new AppPage(page);
     await app.open(`${server.url}/`);
     await app.signIn(user);
@@ -42,8 +41,7 @@ describe('connection state', () => {
   });
 
   it('a dropped socket shows "Reconnecting…"; when the retries give up, Retry reconnects', async () => {
-    const { context, page } = await browser.person(server.url);
-    await ensureTones(server, context);
+    const { page } = await browser.person(server.url);
     const app = new AppPage(page);
     await app.open(`${server.url}/`);
     // Virtual time for the page's timers, so the reconnect policy's two-minute limit passes at once.

@@ -3,7 +3,6 @@ import { AppPage } from '../support/uiApp';
 import { launchUiBrowser, screenshot } from '../support/uiBrowser';
 import type { UiBrowser } from '../support/uiBrowser';
 import { Listener } from '../support/uiListener';
-import { createDispatcher, ensureTones } from '../support/uiServer';
 import { startTestServer } from '../support/squelchServer';
 import type { TestServer, TestUser } from '../support/squelchServer';
 
@@ -20,7 +19,7 @@ describe('dispatch console', () => {
     browser = await launchUiBrowser();
     const made = await server.createChannels(['Gates', 'Backstage', 'Parking', 'Medical']);
     channels = made.channels;
-    dispatcher = await createDispatcher(server, 'Dana', made.eventId);
+    dispatcher = await server.createUser('Dana', made.eventId, [], 'dispatch');
     guards = {
       gus: await server.createUser('Gus', made.eventId, [channels.Gates!]),
       mia: await server.createUser('Mia', made.eventId, [channels.Backstage!]),
@@ -48,8 +47,7 @@ describe('dispatch console', () => {
     );
     await mia.join(backstage);
 
-    const { context, page } = await browser.person(server.url, { viewport: { width: 1440, height: 900 } });
-    await ensureTones(server, context);
+    const { page } = await browser.person(server.url, { viewport: { width: 1440, height: 900 } });
     const app = new AppPage(page);
     await app.open(`${server.url}/`);
     await app.signIn(dispatcher);
@@ -87,8 +85,7 @@ describe('dispatch console', () => {
   });
 
   it('opens the management pages at /admin and comes back to a still connected radio', async () => {
-    const { context, page } = await browser.person(server.url);
-    await ensureTones(server, context);
+    const { page } = await browser.person(server.url);
     const app = new AppPage(page);
     await app.open(`${server.url}/`);
     await app.signIn(dispatcher);

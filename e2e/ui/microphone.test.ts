@@ -3,7 +3,6 @@ import { AppPage } from '../support/uiApp';
 import { launchUiBrowser, screenshot } from '../support/uiBrowser';
 import type { UiBrowser } from '../support/uiBrowser';
 import { Listener } from '../support/uiListener';
-import { ensureTones } from '../support/uiServer';
 import { startTestServer } from '../support/squelchServer';
 import type { TestServer, TestUser } from '../support/squelchServer';
 
@@ -35,7 +34,6 @@ describe('microphone permission', () => {
 
   it('a refused permission shows what to do; Try again works once it is granted', async () => {
     const { context, page } = await browser.person(server.url, { microphone: false });
-    await ensureTones(server, context);
     const app = new AppPage(page);
     await app.open(`${server.url}/`);
     await screenshot(page, 'signin');

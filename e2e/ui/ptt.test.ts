@@ -5,7 +5,6 @@ import { launchUiBrowser, screenshot } from '../support/uiBrowser';
 import type { UiBrowser } from '../support/uiBrowser';
 import { Listener } from '../support/uiListener';
 import type { SpectrumFrame } from '../support/uiListener';
-import { ensureTones } from '../support/uiServer';
 import { startTestServer } from '../support/squelchServer';
 import type { TestServer, TestUser } from '../support/squelchServer';
 
@@ -22,8 +21,7 @@ describe('PTT screen', () => {
   let alice: AppPage;
 
   const openApp = async (user: TestUser, options: BrowserContextOptions = {}): Promise<AppPage> => {
-    const { context, page } = await browser.person(server.url, options);
-    await ensureTones(server, context);
+    const { page } = await browser.person(server.url, options);
     const app = new AppPage(page);
     await app.open(`${server.url}/`);
     await app.signIn(user);

@@ -28,8 +28,6 @@ export class ControlPlaneError extends Error {
   }
 }
 
-export const badRequest = (message: string): ControlPlaneError =>
-  new ControlPlaneError('bad_request', message);
 export const notAuthenticated = (message = 'Sign in first.'): ControlPlaneError =>
   new ControlPlaneError('not_authenticated', message);
 export const forbidden = (message = 'You are not allowed to do this.'): ControlPlaneError =>

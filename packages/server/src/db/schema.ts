@@ -94,6 +94,4 @@ export type NewUserRow = Insertable<UsersTable>;
 export type EventRow = Selectable<EventsTable>;
 export type TeamRow = Selectable<TeamsTable>;
 export type ChannelRow = Selectable<ChannelsTable>;
-export type EventMemberRow = Selectable<EventMembersTable>;
-export type AuditRow = Selectable<AuditLogTable>;
 export type RefreshTokenRow = Selectable<RefreshTokensTable>;

@@ -31,10 +31,6 @@ export class ExpiryWatchdog {
     this.#timers.delete(channelId);
   }
 
-  get size(): number {
-    return this.#timers.size;
-  }
-
   clear(): void {
     for (const { timer } of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();

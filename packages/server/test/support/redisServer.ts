@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
+import { freePort } from './freePort';
 
 /**
  * A real, throw-away redis-server for tests: no persistence, bound to 127.0.0.1 on a free port. `stop()`
@@ -82,19 +83,6 @@ class RedisServer implements RedisServerHandle {
       }
     }
   }
-}
-
-/** Asks the OS for a free port on 127.0.0.1 and gives it back at once. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port assigned'))));
-    });
-  });
 }
 
 async function launch(
