@@ -243,4 +243,3 @@ async function launch(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
-
