@@ -9,6 +9,7 @@ import { ControlPlane } from '../controlplane/ControlPlane';
 import type { DemoAccount } from '../controlplane/demoSeed';
 import { FloorService, InProcessFloorStore, RedisFloorStore } from '../floor';
 import type { FloorStore } from '../floor';
+import { registerApi } from '../http/api';
 import { createHttpServer } from '../http/HttpServer';
 import { loadTls } from '../http/tls';
 import { registerTones } from '../http/tones';
@@ -147,7 +148,7 @@ export class Squelch {
         ],
       });
       cleanup.push(() => http.close());
-      await controlPlane.registerRoutes(http);
+      await registerApi(http, controlPlane, logger);
       registerTones(http, { tonesDir: config.tonesDir, builtinDir: BUILTIN_TONES_DIR });
 
       // The snapshot reads `signalling` (declared below) only when /metrics is scraped, after start-up.

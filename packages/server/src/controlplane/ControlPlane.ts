@@ -1,7 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { openDatabase, type Database, type DatabaseConfig } from '../db/Database';
-import { registerApi } from '../http/api';
 import { TypedEmitter } from '../util/TypedEmitter';
 import { accessPairs } from './access/accessPairs';
 import { AccessTokens } from './auth/accessTokens';
@@ -45,6 +43,12 @@ export interface ControlPlaneOptions {
   logger: Logger;
 }
 
+/** The refresh-token cookie's settings. */
+export interface RefreshCookieSettings {
+  secure: boolean;
+  maxAgeSec: number;
+}
+
 /** The services behind the REST API. */
 export interface ControlPlaneServices {
   auth: AuthService;
@@ -68,11 +72,11 @@ export class ControlPlane {
   /** Changes the signalling layer must act on (lost channel access, disabled users). */
   readonly events: TypedEmitter<ControlPlaneEvents>;
   readonly services: ControlPlaneServices;
+  /** How the HTTP layer sets the refresh-token cookie. */
+  readonly refreshCookie: RefreshCookieSettings;
   readonly #database: Database;
   readonly #ctx: ServiceContext;
   readonly #hasher: PasswordHasher;
-  readonly #secureCookies: boolean;
-  readonly #refreshTokenTtlSec: number;
   #closing: Promise<void> | undefined;
 
   private constructor(database: Database, options: ControlPlaneOptions) {
@@ -82,8 +86,8 @@ export class ControlPlane {
     this.events = new TypedEmitter<ControlPlaneEvents>(logger);
     this.#ctx = { db: database.db, events: this.events, logger };
     this.#hasher = new PasswordHasher(auth.passwordHashing ?? defaultPasswordHashing);
-    this.#secureCookies = auth.secureCookies ?? true;
-    this.#refreshTokenTtlSec = auth.refreshTokenTtlSec ?? 7 * 86_400;
+    const refreshTokenTtlSec = auth.refreshTokenTtlSec ?? 7 * 86_400;
+    this.refreshCookie = { secure: auth.secureCookies ?? true, maxAgeSec: refreshTokenTtlSec };
     const tokens = new AccessTokens(auth.jwtSecret, auth.accessTokenTtlSec ?? 900);
     const limiter = new LoginLimiter(auth.loginRateLimit ?? defaultLoginRateLimit);
     this.services = {
@@ -91,7 +95,7 @@ export class ControlPlane {
         { ...this.#ctx, logger: logger.child({ module: 'auth' }) },
         { hasher: this.#hasher, tokens, limiter },
         {
-          refreshTokenTtlSec: this.#refreshTokenTtlSec,
+          refreshTokenTtlSec,
           rotationGraceSec: auth.refreshRotationGraceSec ?? 10,
         },
       ),
@@ -125,15 +129,6 @@ export class ControlPlane {
   async canUseChannel(userId: string, channelId: string): Promise<boolean> {
     if (!UUID.test(userId) || !UUID.test(channelId)) return false;
     return (await accessPairs(this.#ctx.db, { userId, channelIds: [channelId] })).length > 0;
-  }
-
-  /** Mounts the REST API under /api (with /api/openapi.json) on the given Fastify instance. */
-  async registerRoutes(app: FastifyInstance): Promise<void> {
-    await registerApi(app, {
-      services: this.services,
-      logger: this.#ctx.logger.child({ module: 'api' }),
-      cookie: { secure: this.#secureCookies, maxAgeSec: this.#refreshTokenTtlSec },
-    });
   }
 
   /** Seeds the demo event and accounts into an empty database; null if it had users already. */

@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/Database';
+import { registerApi } from '../../src/http/api';
 import { describeOnBackends } from './helpers/backends';
 import { ADMIN, openControlPlane, openHarness, silentLogger } from './helpers/harness';
 
@@ -11,7 +12,7 @@ describeOnBackends('control plane lifecycle', (backend) => {
     const cp = await openControlPlane(await backend.newDatabase());
     const app = Fastify({ logger: false });
     try {
-      await cp.registerRoutes(app);
+      await registerApi(app, cp, silentLogger);
       const accounts = await cp.seedDemoIfEmpty();
       expect(accounts).not.toBeNull();
       const roles = (accounts ?? []).map((a) => a.role).sort();
@@ -74,7 +75,7 @@ describeOnBackends('control plane lifecycle', (backend) => {
     try {
       expect(await second.seedDemoIfEmpty()).toBeNull();
       const app = Fastify({ logger: false });
-      await second.registerRoutes(app);
+      await registerApi(app, second, silentLogger);
       const admin = accounts?.find((a) => a.role === 'admin');
       const login = await app.inject({
         method: 'POST',
@@ -150,7 +151,7 @@ describeOnBackends('control plane lifecycle', (backend) => {
     try {
       await app.register(fastifyCookie);
       app.setNotFoundHandler((_request, reply) => reply.code(404).send({ root: true }));
-      await cp.registerRoutes(app);
+      await registerApi(app, cp, silentLogger);
       await app.ready();
       const api = await app.inject({ method: 'GET', url: '/api/nope' });
       expect(api.json()).toMatchObject({ error: { code: 'not_found' } });

@@ -6,7 +6,8 @@ import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import { requireAuthentication } from './authenticate';
 import { channelRoutes } from './channels';
-import type { ApiDeps } from './deps';
+import type { Logger } from 'pino';
+import type { ApiControlPlane, ApiDeps } from './deps';
 import { installErrorHandler } from './errorHandler';
 import { eventRoutes } from './events';
 import { memberRoutes } from './members';
@@ -14,7 +15,7 @@ import { meRoutes } from './me';
 import { teamRoutes } from './teams';
 import { userRoutes } from './users';
 
-export type { ApiDeps } from './deps';
+export type { ApiControlPlane, ApiDeps } from './deps';
 export { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from './auth';
 
 /**
@@ -22,7 +23,16 @@ export { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from './auth';
  * cookie parser and OpenAPI document apply to /api only. The auth routes are public; everything else needs
  * a bearer access token.
  */
-export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+export async function registerApi(
+  app: FastifyInstance,
+  controlPlane: ApiControlPlane,
+  logger: Logger,
+): Promise<void> {
+  const deps: ApiDeps = {
+    services: controlPlane.services,
+    logger: logger.child({ module: 'api' }),
+    cookie: controlPlane.refreshCookie,
+  };
   await app.register(
     async (scope) => {
       installErrorHandler(scope, deps.logger);

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestR
 import pino, { type Logger } from 'pino';
 import { ControlPlane, type ControlPlaneAuthOptions } from '../../../src/controlplane/ControlPlane';
 import type { DatabaseConfig } from '../../../src/db/Database';
+import { registerApi } from '../../../src/http/api';
 
 export const TEST_JWT_SECRET = 'test-only-jwt-secret-0123456789abcdefghijklmnop';
 /** Argon2id at minimal cost: the tests are about behaviour, not hashing strength. */
@@ -41,7 +42,7 @@ export async function openHarness(
   const cp = await openControlPlane(database, auth, logger);
   const app = Fastify({ logger: false });
   try {
-    await cp.registerRoutes(app);
+    await registerApi(app, cp, logger);
     await app.ready();
   } catch (error) {
     await app.close();
