@@ -96,11 +96,11 @@ async function main(): Promise<void> {
       const user = await services.users.create(actor, {
         email,
         displayName: name,
-        password: 'soak-password',
+        password: 'soak-bot-talks-all-night',
       });
       await services.memberships.setRole(actor, event.id, user.id, 'general');
       for (const channelId of channels) await services.assignments.assign(actor, channelId, user.id);
-      return (await auth.login(email, 'soak-password', '127.0.0.1')).accessToken;
+      return (await auth.login(email, 'soak-bot-talks-all-night', '127.0.0.1')).accessToken;
     };
     const botTokens: string[] = [];
     for (let i = 0; i < BOTS; i += 1) botTokens.push(await tokenFor(`bot${i}`));

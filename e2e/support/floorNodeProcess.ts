@@ -47,6 +47,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
       SQUELCH_RTC_LISTEN_IP: '127.0.0.1',
       SQUELCH_SEED_DEMO: 'false',
       SQUELCH_LOG_LEVEL: 'warn',
+      SQUELCH_DEV_PAGES: 'true',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

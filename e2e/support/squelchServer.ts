@@ -63,6 +63,10 @@ export async function startTestServer(
       SQUELCH_MEDIA_WORKERS: String(options.workers ?? 2),
       SQUELCH_RTC_LISTEN_IP: '127.0.0.1',
       SQUELCH_LOG_LEVEL: process.env.SQUELCH_TEST_LOG_LEVEL ?? 'warn',
+      // The tests drive the hand-test page (lab.html).
+      SQUELCH_DEV_PAGES: 'true',
+      // The demo seed is how a first node gets its administrator, on PostgreSQL too.
+      SQUELCH_SEED_DEMO: options.admin === undefined ? 'true' : 'false',
       ...options.env,
     },
     REPO_ROOT,

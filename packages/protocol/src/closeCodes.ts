@@ -21,6 +21,8 @@ export const CloseCode = {
   Replaced: 4409,
   /** The client did not answer pings; reconnect. */
   Unresponsive: 4410,
+  /** The account has too many open sessions; do not reconnect automatically. */
+  TooManySessions: 4429,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -31,6 +33,7 @@ export function shouldReconnect(code: number): boolean {
     case CloseCode.ProtocolViolation:
     case CloseCode.Forbidden:
     case CloseCode.Replaced:
+    case CloseCode.TooManySessions:
       return false;
     default:
       return true;

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { TrustProxy } from './http/clientAddress';
 
 /**
  * Squelch's whole configuration, read from the environment once at start (see docs/operations.md for the
@@ -37,7 +38,7 @@ const EnvSchema = z.object({
     .int()
     .min(300)
     .default(14 * 24 * 3600),
-  SQUELCH_SEED_DEMO: bool.default(true),
+  SQUELCH_SEED_DEMO: bool.optional(),
   SQUELCH_MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   SQUELCH_RTC_LISTEN_IP: z.string().min(1).default('127.0.0.1'),
   SQUELCH_RTC_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
@@ -52,6 +53,15 @@ const EnvSchema = z.object({
   SQUELCH_TURN_SECRET: z.string().min(1).optional(),
   SQUELCH_TURN_TTL_S: z.coerce.number().int().min(60).default(3600),
   SQUELCH_TONES_DIR: z.string().min(1).optional(),
+  SQUELCH_ALLOWED_ORIGINS: z.string().optional(),
+  SQUELCH_MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(500),
+  SQUELCH_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),
+  SQUELCH_TRUST_PROXY: z.string().optional(),
+  SQUELCH_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  SQUELCH_LOGIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
+  SQUELCH_LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(50),
+  SQUELCH_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SQUELCH_DEV_PAGES: bool.default(false),
 });
 
 export interface Config {
@@ -74,6 +84,63 @@ export interface Config {
   floor: { ttlMs: number; maxDurationMs: number };
   turn: { urls: string[]; secret: string; ttlSec: number } | undefined;
   tonesDir: string | undefined;
+  security: {
+    /** Origins allowed to open the signalling socket besides the server's own. */
+    allowedOrigins: string[];
+    maxSocketsPerAddress: number;
+    maxSessionsPerUser: number;
+    /** Reverse proxies trusted for X-Forwarded-For: none, addresses / CIDRs, or a hop count. */
+    trustProxy: TrustProxy;
+    /** REST API requests per client address per minute. */
+    apiRateLimitPerMinute: number;
+    /** Failed sign-ins per client address (any e-mail) and per account (any address), per 5 minutes. */
+    loginMaxPerAddress: number;
+    loginMaxPerAccount: number;
+    /** When set, /metrics and /api/openapi.json need `Authorization: Bearer <token>`. */
+    metricsToken: string | undefined;
+    /** Serve the hand-test page (lab.html) and source maps. */
+    devPages: boolean;
+  };
+}
+
+const IP_OR_CIDR = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/;
+
+function parseTrustProxy(value: string | undefined, problems: string[]): TrustProxy {
+  if (value === undefined || value.trim() === '' || value === 'false') return false;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  const bad = entries.filter(
+    (entry) => !IP_OR_CIDR.test(entry) && !['loopback', 'linklocal', 'uniquelocal'].includes(entry),
+  );
+  if (bad.length > 0) {
+    problems.push(
+      `SQUELCH_TRUST_PROXY: ${bad.join(', ')} is not an address, a CIDR range, loopback/linklocal/uniquelocal or a hop count`,
+    );
+  }
+  return entries;
+}
+
+function parseOrigins(value: string | undefined, problems: string[]): string[] {
+  if (value === undefined) return [];
+  const origins = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  for (const origin of origins) {
+    let ok = false;
+    try {
+      const url = new URL(origin);
+      ok = (url.protocol === 'https:' || url.protocol === 'http:') && url.pathname === '/';
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      problems.push(`SQUELCH_ALLOWED_ORIGINS: ${origin} is not an origin like https://radio.example.org`);
+  }
+  return origins;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +166,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
   }
   if (e.SQUELCH_FLOOR_MAX_DURATION_MS < 1000)
     problems.push('SQUELCH_FLOOR_MAX_DURATION_MS must be at least 1000');
+  const trustProxy = parseTrustProxy(e.SQUELCH_TRUST_PROXY, problems);
+  const allowedOrigins = parseOrigins(e.SQUELCH_ALLOWED_ORIGINS, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(cwd, e.SQUELCH_DATA_DIR);
@@ -123,7 +192,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
       accessTokenTtlSec: e.SQUELCH_ACCESS_TOKEN_TTL_S,
       refreshTokenTtlSec: e.SQUELCH_REFRESH_TOKEN_TTL_S,
     },
-    seedDemo: e.SQUELCH_SEED_DEMO,
+    // The demo event is for trying Squelch on one machine: on by default only with the embedded database, so a
+    // deployment on PostgreSQL never gets demo accounts by accident.
+    seedDemo: e.SQUELCH_SEED_DEMO ?? e.DATABASE_URL === undefined,
     media: {
       workers: e.SQUELCH_MEDIA_WORKERS ?? os.availableParallelism(),
       listenIp: e.SQUELCH_RTC_LISTEN_IP,
@@ -143,5 +214,16 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
           }
         : undefined,
     tonesDir: e.SQUELCH_TONES_DIR && path.resolve(cwd, e.SQUELCH_TONES_DIR),
+    security: {
+      allowedOrigins,
+      maxSocketsPerAddress: e.SQUELCH_MAX_SOCKETS_PER_ADDRESS,
+      maxSessionsPerUser: e.SQUELCH_MAX_SESSIONS_PER_USER,
+      trustProxy,
+      apiRateLimitPerMinute: e.SQUELCH_API_RATE_LIMIT,
+      loginMaxPerAddress: e.SQUELCH_LOGIN_MAX_PER_ADDRESS,
+      loginMaxPerAccount: e.SQUELCH_LOGIN_MAX_PER_ACCOUNT,
+      metricsToken: e.SQUELCH_METRICS_TOKEN,
+      devPages: e.SQUELCH_DEV_PAGES,
+    },
   };
 }

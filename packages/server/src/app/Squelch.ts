@@ -4,13 +4,16 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { defaultLoginRateLimit } from '../controlplane/auth/loginLimiter';
 import type { PasswordHashingOptions } from '../controlplane/auth/passwordHasher';
 import { ControlPlane } from '../controlplane/ControlPlane';
 import type { DemoAccount } from '../controlplane/demoSeed';
 import { FloorService, InProcessFloorStore, RedisFloorStore } from '../floor';
 import type { FloorStore } from '../floor';
 import { registerApi } from '../http/api';
+import { clientAddressResolver, fastifyTrustProxy } from '../http/clientAddress';
 import { createHttpServer } from '../http/HttpServer';
+import { requireOpsToken } from '../http/opsToken';
 import { loadTls } from '../http/tls';
 import { registerTones } from '../http/tones';
 import { ChannelStreams } from '../media/ChannelStreams';
@@ -100,6 +103,11 @@ export class Squelch {
           jwtSecret,
           accessTokenTtlSec: config.auth.accessTokenTtlSec,
           refreshTokenTtlSec: config.auth.refreshTokenTtlSec,
+          loginRateLimit: {
+            ...defaultLoginRateLimit,
+            maxFailuresPerAddress: config.security.loginMaxPerAddress,
+            maxFailuresPerAccount: config.security.loginMaxPerAccount,
+          },
           ...(options.passwordHashing !== undefined ? { passwordHashing: options.passwordHashing } : {}),
         },
         logger,
@@ -141,6 +149,8 @@ export class Squelch {
         tls,
         logger,
         webRoot: config.webRoot,
+        trustProxy: fastifyTrustProxy(config.security.trustProxy),
+        devPages: config.security.devPages,
         readiness: [
           { name: 'mediaWorkers', check: () => pool.healthy() },
           { name: 'floorStore', check: () => floorStore.isHealthy() },
@@ -148,7 +158,10 @@ export class Squelch {
         ],
       });
       cleanup.push(() => http.close());
-      await registerApi(http, controlPlane, logger);
+      await registerApi(http, controlPlane, logger, {
+        rateLimitPerMinute: config.security.apiRateLimitPerMinute,
+        docsToken: config.security.metricsToken,
+      });
       registerTones(http, { tonesDir: config.tonesDir, builtinDir: BUILTIN_TONES_DIR });
 
       // The snapshot reads `signalling` (declared below) only when /metrics is scraped, after start-up.
@@ -157,8 +170,11 @@ export class Squelch {
         pool,
         snapshot: (): MetricsSnapshot => ({ ...signalling.stats(), channelStreams: streams.size }),
       });
-      http.get('/metrics', async (_request, reply) =>
-        reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+      http.get(
+        '/metrics',
+        { onRequest: requireOpsToken(config.security.metricsToken) },
+        async (_request, reply) =>
+          reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
       );
 
       const accessBus = new AccessBus({
@@ -182,6 +198,10 @@ export class Squelch {
         iceServers: (userId) => (turn === undefined ? [] : turnIceServers(turn, userId)),
         observer: metrics,
         logger,
+        allowedOrigins: config.security.allowedOrigins,
+        maxSocketsPerAddress: config.security.maxSocketsPerAddress,
+        maxSessionsPerUser: config.security.maxSessionsPerUser,
+        clientAddress: clientAddressResolver(config.security.trustProxy),
       });
       signalling.attach(http.server);
       cleanup.push(() => signalling.close());

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { PasswordHasher } from './auth/passwordHasher';
+import { assertStrongPassword } from './auth/passwordPolicy';
 import { recordAudit } from './repositories/audit';
 import { insertUser, toUserView, userCount } from './repositories/users';
 import type { ServiceContext } from './services/context';
@@ -21,6 +22,7 @@ export async function bootstrapAdmin(
   admin: InitialAdmin,
 ): Promise<UserView | null> {
   if ((await userCount(ctx.db)) > 0) return null;
+  assertStrongPassword(admin.password, [admin.email, admin.displayName]);
   const passwordHash = await hasher.hash(admin.password);
   const created = await ctx.db.transaction().execute(async (tx) => {
     // The same lock as the demo seed: only one node fills an empty database.

@@ -63,7 +63,8 @@ export interface AuditLogTable {
   at: CreatedAt;
 }
 
-export type RefreshTokenRevocation = 'rotated' | 'logout' | 'reuse' | 'password_reset' | 'disabled';
+export type RefreshTokenRevocation =
+  'rotated' | 'logout' | 'reuse' | 'password_reset' | 'password_changed' | 'disabled';
 
 export interface RefreshTokensTable {
   id: Generated<string>;

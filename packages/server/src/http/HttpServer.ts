@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -18,6 +19,35 @@ export interface HttpServerOptions {
   /** Folder of the built web UI; served at / when it exists. */
   webRoot: string;
   readiness: ReadinessCheck[];
+  /** Reverse proxies trusted for the client address (Fastify `trustProxy`). Default: none. */
+  trustProxy?: boolean | string[] | ((address: string, hop: number) => boolean);
+  /** Serve the hand-test page (lab.html) and source maps. Default false. */
+  devPages?: boolean;
+}
+
+/**
+ * The Content-Security-Policy of every answer. The built app loads scripts, styles, tones and its signalling
+ * socket from its own origin only; nothing may frame it. Vite may inline small assets as data: URLs.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  mediaSrc: ["'self'", 'blob:'],
+  connectSrc: ["'self'"],
+  workerSrc: ["'self'"],
+  manifestSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+/** Paths only a development setup serves: the hand-test page and source maps. */
+function isDevOnly(pathname: string): boolean {
+  return pathname === '/lab.html' || pathname.endsWith('.map');
 }
 
 /**
@@ -34,7 +64,27 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? false,
   });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    strictTransportSecurity: { maxAge: 180 * 86_400, includeSubDomains: false },
+    referrerPolicy: { policy: 'no-referrer' },
+    // Frames are refused by frame-ancestors; X-Frame-Options says the same to older browsers.
+    xFrameOptions: { action: 'deny' },
+  });
+
+  if (options.devPages !== true) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (isDevOnly(request.url.split('?')[0] ?? '')) {
+        return reply.code(404).send({
+          error: { code: 'not_found', message: 'Development pages are not served (SQUELCH_DEV_PAGES).' },
+        });
+      }
+      return undefined;
+    });
+  }
 
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

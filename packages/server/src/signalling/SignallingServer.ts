@@ -19,8 +19,21 @@ import { handleRequest, leave } from './handlers';
 import type { HandlerContext } from './handlers';
 import { Session } from './Session';
 import { SessionRegistry } from './SessionRegistry';
+import { UpgradeAdmission } from './UpgradeAdmission';
 import { wireFloorEvents } from './floorEvents';
 import { createSessionMedia } from './sessionMedia';
+
+const STATUS_TEXT: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' };
+
+/** Answers a refused upgrade with a bare HTTP status and destroys the socket. */
+function refuseUpgrade(socket: Duplex, status: number): void {
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Refused'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+    );
+  }
+  socket.destroy();
+}
 
 function rawText(data: WebSocket.RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
@@ -42,6 +55,14 @@ export interface SignallingServerOptions {
   pingIntervalMs?: number;
   /** How long a session whose socket dropped waits to be resumed (default 15 s). */
   resumeGraceMs?: number;
+  /** Origins allowed besides the server's own (default: none). */
+  allowedOrigins?: readonly string[];
+  /** Open sockets per client address (default 500: a venue's NAT puts many phones behind one address). */
+  maxSocketsPerAddress?: number;
+  /** Sessions per user, resumable ones included (default 10). */
+  maxSessionsPerUser?: number;
+  /** The client address of an upgrade request (default: the TCP peer; see http/clientAddress). */
+  clientAddress?: (request: IncomingMessage) => string;
 }
 
 /**
@@ -57,6 +78,7 @@ export class SignallingServer {
   readonly #ctx: HandlerContext;
   readonly #cleanups: (() => void)[] = [];
   readonly #connections = new Set<Connection>();
+  readonly #admission: UpgradeAdmission;
   #server: Server | undefined;
   #pingTimer: NodeJS.Timeout | undefined;
   #closing = false;
@@ -64,6 +86,10 @@ export class SignallingServer {
   constructor(options: SignallingServerOptions) {
     this.#options = options;
     this.#logger = options.logger.child({ module: 'signalling' });
+    this.#admission = new UpgradeAdmission({
+      allowedOrigins: options.allowedOrigins ?? [],
+      maxSocketsPerAddress: options.maxSocketsPerAddress ?? 500,
+    });
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: MAX_MESSAGE_BYTES,
@@ -107,18 +133,30 @@ export class SignallingServer {
   }
 
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(request.url ?? '/', 'https://localhost');
-    if (url.pathname !== this.#options.path) return;
     if (this.#closing) {
       socket.destroy();
       return;
     }
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#onSocket(ws, request));
+    const address = (this.#options.clientAddress ?? ((r) => r.socket.remoteAddress ?? 'unknown'))(request);
+    const refusal = this.#admission.check(request, this.#options.path, address);
+    if (refusal !== null) {
+      this.#logger.warn({ remote: address, url: request.url, reason: refusal.reason }, 'upgrade refused');
+      refuseUpgrade(socket, refusal.status);
+      return;
+    }
+    this.#admission.opened(address);
+    let counted = true;
+    const uncount = (): void => {
+      if (counted) this.#admission.closed(address);
+      counted = false;
+    };
+    socket.once('close', uncount);
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#onSocket(ws, address));
   };
 
-  #onSocket(ws: WebSocket, request: IncomingMessage): void {
+  #onSocket(ws: WebSocket, address: string): void {
     const connectionId = randomUUID();
-    const logger = this.#logger.child({ connectionId, remote: request.socket.remoteAddress });
+    const logger = this.#logger.child({ connectionId, remote: address });
     const connection = new Connection(connectionId, ws, logger);
     this.#connections.add(connection);
     let session: Session | undefined;
@@ -129,6 +167,8 @@ export class SignallingServer {
 
     ws.on('message', (data, isBinary) => {
       if (!connection.admit()) {
+        // A client that keeps sending after being told to slow down is closed like one sending garbage.
+        connection.violation();
         connection.fail(null, new ProtocolError(ErrorCode.RateLimited, 'Too many messages; slow down.'));
         return;
       }
@@ -212,6 +252,21 @@ export class SignallingServer {
       resumable.logger.info({ connectionId: connection.id }, 'session resumed');
       await this.#sendFloorStates(resumable);
       return resumable;
+    }
+
+    const maxSessions = this.#options.maxSessionsPerUser ?? 10;
+    const open = this.registry.ofUser(identity.userId).filter((existing) => !existing.closed).length;
+    if (open >= maxSessions) {
+      connection.logger.warn({ userId: identity.userId, open }, 'session cap reached');
+      connection.fail(
+        req.id,
+        new ProtocolError(
+          ErrorCode.RateLimited,
+          `This account already has ${open} open sessions (the limit is ${maxSessions}); close one on another device or tab first.`,
+        ),
+      );
+      connection.close(CloseCode.TooManySessions, 'too many sessions');
+      return undefined;
     }
 
     const sessionId = randomUUID();

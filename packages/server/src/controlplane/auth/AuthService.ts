@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { UserRow } from '../../db/schema';
-import { forbidden, notAuthenticated } from '../errors';
+import { ControlPlaneError, forbidden, notAuthenticated } from '../errors';
+import { recordAudit } from '../repositories/audit';
 import {
   deleteExpiredRefreshTokens,
   findRefreshToken,
   insertRefreshToken,
   revokeRefreshFamily,
   revokeRefreshToken,
+  revokeRefreshTokensOfUser,
 } from '../repositories/refreshTokens';
-import { findUserByEmail, findUserById, overallRole, toUserView } from '../repositories/users';
+import { findUserByEmail, findUserById, overallRole, toUserView, updateUser } from '../repositories/users';
 import type { ServiceContext } from '../services/context';
 import type { Actor, Identity, Role, UserView } from '../types';
 import type { AccessTokens } from './accessTokens';
 import type { LoginLimiter } from './loginLimiter';
 import type { PasswordHasher } from './passwordHasher';
+import { assertStrongPassword } from './passwordPolicy';
 import { hashRefreshToken, newRefreshToken } from './refreshTokenValue';
 
 /** What a successful login or refresh hands to the client. */
@@ -62,23 +65,24 @@ export class AuthService {
 
   /**
    * Checks e-mail and password. Unknown addresses and wrong passwords get the same answer after the same
-   * amount of work; attempts are rate limited per client address and e-mail address.
+   * amount of work; attempts are rate limited per client address and e-mail, failures per address and per
+   * account (see LoginLimiter).
    */
   async login(email: string, password: string, clientIp: string): Promise<Session> {
-    const limiterKey = `${clientIp}|${email.trim().toLowerCase()}`;
-    this.#limiter.hit(limiterKey);
+    this.#limiter.attempt(clientIp, email);
     const user = await findUserByEmail(this.#ctx.db, email.trim());
     const valid =
       user === undefined
         ? await this.#hasher.verifyAgainstDummy(password)
         : await this.#hasher.verify(user.password_hash, password);
     if (user === undefined || !valid) {
+      this.#limiter.failed(clientIp, email);
       this.#ctx.logger.info({ clientIp }, 'login refused');
       throw notAuthenticated(WRONG_CREDENTIALS);
     }
     // Only someone who knows the password learns that the account is disabled.
     if (user.disabled) throw forbidden('This account is disabled.');
-    this.#limiter.reset(limiterKey);
+    this.#limiter.succeeded(clientIp, email);
     await this.#pruneExpired();
     const session = await this.#issue(user, randomUUID());
     this.#ctx.logger.info({ userId: user.id }, 'signed in');
@@ -105,6 +109,52 @@ export class AuthService {
     // Only the request that revokes the old token rotates it; a parallel one gets an access token only.
     if (!(await revokeRefreshToken(db, row.id, 'rotated'))) return this.#issueAccessOnly(row.user_id);
     return this.#issue(user, row.family_id);
+  }
+
+  /**
+   * A signed-in person changes their own password: the current one must be given (rate limited like a
+   * sign-in), the new one must pass the password policy. Every other session of the person ends (refresh
+   * tokens revoked, older access tokens refused); this device gets a fresh session.
+   */
+  async changePassword(
+    actor: Actor,
+    currentPassword: string,
+    newPassword: string,
+    clientIp: string,
+  ): Promise<Session> {
+    const db = this.#ctx.db;
+    const user = await findUserById(db, actor.userId);
+    if (user === undefined || user.disabled) throw notAuthenticated(SESSION_ENDED);
+    this.#limiter.attempt(clientIp, user.email);
+    if (!(await this.#hasher.verify(user.password_hash, currentPassword))) {
+      this.#limiter.failed(clientIp, user.email);
+      throw forbidden('The current password is incorrect.');
+    }
+    this.#limiter.succeeded(clientIp, user.email);
+    if (newPassword === currentPassword) {
+      throw new ControlPlaneError('bad_request', 'The new password must differ from the current one.');
+    }
+    assertStrongPassword(newPassword, [user.email, user.display_name]);
+    const passwordHash = await this.#hasher.hash(newPassword);
+    // Whole seconds, like access tokens' `iat`: the token issued below (same second) stays valid.
+    const revokedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const updated = await db.transaction().execute(async (tx) => {
+      const row = await updateUser(tx, user.id, {
+        password_hash: passwordHash,
+        sessions_revoked_at: revokedAt,
+      });
+      await revokeRefreshTokensOfUser(tx, user.id, 'password_changed');
+      await recordAudit(tx, {
+        actorId: user.id,
+        action: 'user.password_changed',
+        targetType: 'user',
+        targetId: user.id,
+      });
+      return row;
+    });
+    if (updated === undefined) throw notAuthenticated(SESSION_ENDED);
+    this.#ctx.logger.info({ userId: user.id }, 'password changed');
+    return this.#issue(updated, randomUUID());
   }
 
   /** Ends the session the refresh token belongs to. Unknown or missing tokens are ignored. */

@@ -1,6 +1,7 @@
 import { accessPairs, lostPairs, type AccessPair } from '../access/accessPairs';
 import { requireAdmin } from '../access/policy';
 import type { PasswordHasher } from '../auth/passwordHasher';
+import { assertStrongPassword } from '../auth/passwordPolicy';
 import { conflict, notFound } from '../errors';
 import { recordAudit } from '../repositories/audit';
 import { isUniqueViolation } from '../repositories/executor';
@@ -56,6 +57,7 @@ export class UserService {
 
   async create(actor: Actor, input: NewUser): Promise<UserView> {
     requireAdmin(actor);
+    assertStrongPassword(input.password, [input.email, input.displayName]);
     const passwordHash = await this.#hasher.hash(input.password);
     try {
       return await this.#ctx.db.transaction().execute(async (tx) => {
@@ -133,6 +135,9 @@ export class UserService {
   /** Sets a new password and signs the user out everywhere. */
   async resetPassword(actor: Actor, userId: string, password: string): Promise<void> {
     requireAdmin(actor);
+    const target = await findUserById(this.#ctx.db, userId);
+    if (target === undefined) throw notFound('User');
+    assertStrongPassword(password, [target.email, target.display_name]);
     const passwordHash = await this.#hasher.hash(password);
     await this.#ctx.db.transaction().execute(async (tx) => {
       const user = await updateUser(tx, userId, {

@@ -13,28 +13,29 @@ interface LoginBody {
   password: string;
 }
 
+/** Sends a session: the access token in the body, the refresh token (if new) as the cookie. */
+export function sendSession(reply: FastifyReply, deps: ApiDeps, session: Session): FastifyReply {
+  if (session.refresh !== undefined) {
+    void reply.setCookie(REFRESH_COOKIE, session.refresh.token, {
+      path: REFRESH_COOKIE_PATH,
+      httpOnly: true,
+      secure: deps.cookie.secure,
+      sameSite: 'strict',
+      expires: session.refresh.expiresAt,
+    });
+  }
+  void reply.header('cache-control', 'no-store');
+  return reply.send({
+    accessToken: session.accessToken,
+    tokenType: 'Bearer',
+    expiresIn: session.expiresIn,
+    user: session.user,
+  });
+}
+
 /** Sign-in, refresh and sign-out. Public routes: they are how a caller gets a token. */
 export function authRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const auth = deps.services.auth;
-
-  const sendSession = (reply: FastifyReply, session: Session) => {
-    if (session.refresh !== undefined) {
-      void reply.setCookie(REFRESH_COOKIE, session.refresh.token, {
-        path: REFRESH_COOKIE_PATH,
-        httpOnly: true,
-        secure: deps.cookie.secure,
-        sameSite: 'strict',
-        expires: session.refresh.expiresAt,
-      });
-    }
-    void reply.header('cache-control', 'no-store');
-    return reply.send({
-      accessToken: session.accessToken,
-      tokenType: 'Bearer',
-      expiresIn: session.expiresIn,
-      user: session.user,
-    });
-  };
 
   const clearCookie = (reply: FastifyReply) =>
     reply.clearCookie(REFRESH_COOKIE, {
@@ -66,7 +67,7 @@ export function authRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
     async (request, reply) => {
       const session = await auth.login(request.body.email, request.body.password, request.ip);
-      return sendSession(reply, session);
+      return sendSession(reply, deps, session);
     },
   );
 
@@ -84,7 +85,7 @@ export function authRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const token = request.cookies[REFRESH_COOKIE];
       if (token === undefined || token === '') throw notAuthenticated('No session to refresh. Sign in.');
       try {
-        return sendSession(reply, await auth.refresh(token));
+        return sendSession(reply, deps, await auth.refresh(token));
       } catch (error) {
         clearCookie(reply);
         throw error;

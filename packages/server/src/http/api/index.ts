@@ -1,6 +1,9 @@
 import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
+import { ControlPlaneError } from '../../controlplane/errors';
+import { requireOpsToken } from '../opsToken';
 import { assignmentRoutes } from './assignments';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
@@ -12,6 +15,7 @@ import { installErrorHandler } from './errorHandler';
 import { eventRoutes } from './events';
 import { memberRoutes } from './members';
 import { meRoutes } from './me';
+import { passwordRoutes } from './password';
 import { teamRoutes } from './teams';
 import { userRoutes } from './users';
 
@@ -23,10 +27,18 @@ export { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from './auth';
  * cookie parser and OpenAPI document apply to /api only. The auth routes are public; everything else needs
  * a bearer access token.
  */
+export interface ApiOptions {
+  /** Requests per client address per minute over the whole API (default 1200). */
+  rateLimitPerMinute?: number;
+  /** When set, the OpenAPI document needs `Authorization: Bearer <token>`. */
+  docsToken?: string | undefined;
+}
+
 export async function registerApi(
   app: FastifyInstance,
   controlPlane: ApiControlPlane,
   logger: Logger,
+  options: ApiOptions = {},
 ): Promise<void> {
   const deps: ApiDeps = {
     services: controlPlane.services,
@@ -36,6 +48,20 @@ export async function registerApi(
   await app.register(
     async (scope) => {
       installErrorHandler(scope, deps.logger);
+      // A general ceiling per client address; sign-in has its own, stricter limits (LoginLimiter).
+      await scope.register(fastifyRateLimit, {
+        global: true,
+        max: options.rateLimitPerMinute ?? 1200,
+        timeWindow: 60_000,
+        cache: 50_000,
+        keyGenerator: (request) => request.ip,
+        errorResponseBuilder: (_request, context) =>
+          new ControlPlaneError(
+            'rate_limited',
+            `Too many requests from this address. Try again in ${Math.ceil(context.ttl / 1000)} s.`,
+            { retryAfterSec: Math.max(1, Math.ceil(context.ttl / 1000)) },
+          ),
+      });
       if (!scope.hasRequestDecorator('cookies')) await scope.register(fastifyCookie);
       if (!scope.hasDecorator('swagger')) {
         await scope.register(fastifySwagger, {
@@ -52,7 +78,11 @@ export async function registerApi(
           },
         });
       }
-      scope.get('/openapi.json', { schema: { hide: true } }, () => scope.swagger());
+      scope.get(
+        '/openapi.json',
+        { schema: { hide: true }, onRequest: requireOpsToken(options.docsToken) },
+        () => scope.swagger(),
+      );
 
       await scope.register((publicScope, _options, done) => {
         authRoutes(publicScope, deps);
@@ -61,6 +91,7 @@ export async function registerApi(
       await scope.register((privateScope, _options, done) => {
         requireAuthentication(privateScope, deps.services.auth);
         meRoutes(privateScope, deps);
+        passwordRoutes(privateScope, deps);
         userRoutes(privateScope, deps);
         eventRoutes(privateScope, deps);
         memberRoutes(privateScope, deps);
