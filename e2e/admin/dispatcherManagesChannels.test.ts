@@ -97,7 +97,6 @@ describe('a dispatcher in the management pages', () => {
       ['POST', '/api/events', { name: 'My own event' }],
       ['PATCH', `/api/events/${otherEventId}`, { name: 'Renamed' }],
       ['PUT', `/api/events/${otherEventId}/members/${outsider.id}`, { role: 'dispatch' }],
-      ['GET', `/api/events/${otherEventId}/teams`, undefined],
       ['GET', '/api/audit', undefined],
     ];
     for (const [method, path, body] of refusals) {
@@ -110,6 +109,20 @@ describe('a dispatcher in the management pages', () => {
         code: 'forbidden',
       });
     }
+
+    // Another event's teams do not exist for this dispatcher: the same answer as for an unknown id.
+    const hidden = await apiAs(
+      browser,
+      server,
+      dispatcher,
+      'GET',
+      `/api/events/${otherEventId}/teams`,
+      undefined,
+    );
+    expect({ status: hidden.status, code: (hidden.body as ErrorAnswer | undefined)?.error.code }).toEqual({
+      status: 404,
+      code: 'not_found',
+    });
 
     await page.goto(`${server.url}/admin#/users`);
     await page.getByRole('alert').getByText('Only an administrator can do this.').waitFor();

@@ -13,11 +13,15 @@ interface Action {
   /** Status of success. */
   status: number;
   request(w: World): InjectOptions | Promise<InjectOptions>;
+  /** Refused callers to whom the target does not exist (not members of its event): 404, not 403. */
+  hiddenFrom?: readonly ActorName[];
 }
 
 const ADMIN_ONLY: readonly ActorName[] = ['admin'];
 const MANAGERS: readonly ActorName[] = ['admin', 'dispatchA'];
 const EVERYONE: readonly ActorName[] = ['admin', 'dispatchA', 'dispatchB', 'general'];
+/** Members of neither event A's teams nor channels: event A's resources are invisible to them. */
+const OUTSIDERS: readonly ActorName[] = ['dispatchB'];
 
 const actions: Action[] = [
   // Events
@@ -35,6 +39,7 @@ const actions: Action[] = [
   },
   {
     name: 'read event',
+    hiddenFrom: OUTSIDERS,
     allowed: ['admin', 'dispatchA', 'general'],
     status: 200,
     request: (w) => ({ method: 'GET', url: `/api/events/${w.eventA}` }),
@@ -58,6 +63,7 @@ const actions: Action[] = [
   // Event membership and roles
   {
     name: 'list event members',
+    hiddenFrom: OUTSIDERS,
     allowed: MANAGERS,
     status: 200,
     request: (w) => ({ method: 'GET', url: `/api/events/${w.eventA}/members` }),
@@ -99,12 +105,14 @@ const actions: Action[] = [
   // Teams
   {
     name: 'list teams',
+    hiddenFrom: OUTSIDERS,
     allowed: MANAGERS,
     status: 200,
     request: (w) => ({ method: 'GET', url: `/api/events/${w.eventA}/teams` }),
   },
   {
     name: 'create team',
+    hiddenFrom: OUTSIDERS,
     allowed: MANAGERS,
     status: 201,
     request: (w) => ({
@@ -115,6 +123,7 @@ const actions: Action[] = [
   },
   {
     name: 'rename team',
+    hiddenFrom: OUTSIDERS,
     allowed: MANAGERS,
     status: 200,
     request: async (w) => ({
@@ -125,6 +134,7 @@ const actions: Action[] = [
   },
   {
     name: 'delete team',
+    hiddenFrom: OUTSIDERS,
     allowed: MANAGERS,
     status: 204,
     request: async (w) => ({ method: 'DELETE', url: `/api/teams/${await w.createTeam(w.eventA)}` }),
@@ -132,12 +142,14 @@ const actions: Action[] = [
   // Channels
   {
     name: 'list channels',
+    hiddenFrom: OUTSIDERS,
     allowed: MANAGERS,
     status: 200,
     request: (w) => ({ method: 'GET', url: `/api/teams/${w.teamA}/channels` }),
   },
   {
     name: 'create channel',
+    hiddenFrom: OUTSIDERS,
     allowed: MANAGERS,
     status: 201,
     request: (w) => ({
@@ -160,6 +172,7 @@ const actions: Action[] = [
   },
   {
     name: 'rename channel',
+    hiddenFrom: OUTSIDERS,
     allowed: MANAGERS,
     status: 200,
     request: async (w) => ({
@@ -170,6 +183,7 @@ const actions: Action[] = [
   },
   {
     name: 'delete channel',
+    hiddenFrom: OUTSIDERS,
     allowed: MANAGERS,
     status: 204,
     request: async (w) => ({ method: 'DELETE', url: `/api/channels/${await w.createChannel(w.teamA)}` }),
@@ -177,12 +191,14 @@ const actions: Action[] = [
   // Channel assignments
   {
     name: 'list channel members',
+    hiddenFrom: OUTSIDERS,
     allowed: MANAGERS,
     status: 200,
     request: (w) => ({ method: 'GET', url: `/api/channels/${w.channelA1}/members` }),
   },
   {
     name: 'assign user to channel',
+    hiddenFrom: OUTSIDERS,
     allowed: MANAGERS,
     status: 204,
     request: async (w) => ({
@@ -192,6 +208,7 @@ const actions: Action[] = [
   },
   {
     name: 'unassign user from channel',
+    hiddenFrom: OUTSIDERS,
     allowed: MANAGERS,
     status: 204,
     request: async (w) => {
@@ -313,7 +330,8 @@ describeOnBackends('role × action matrix', (backend) => {
   for (const action of actions) {
     for (const caller of callers) {
       const allowed = caller !== 'anonymous' && action.allowed.includes(caller);
-      const expected = allowed ? action.status : caller === 'anonymous' ? 401 : 403;
+      const hidden = caller !== 'anonymous' && (action.hiddenFrom ?? []).includes(caller);
+      const expected = allowed ? action.status : caller === 'anonymous' ? 401 : hidden ? 404 : 403;
       it(`${action.name} as ${caller} → ${expected}`, async () => {
         const options = await action.request(w);
         const auditBefore = await latestAudit();
@@ -331,7 +349,7 @@ describeOnBackends('role × action matrix', (backend) => {
           expect(auditAfter?.id).toBe(auditBefore?.id);
         }
         if (!allowed) {
-          const code = caller === 'anonymous' ? 'not_authenticated' : 'forbidden';
+          const code = caller === 'anonymous' ? 'not_authenticated' : hidden ? 'not_found' : 'forbidden';
           expect(response.json()).toMatchObject({ error: { code, message: expect.any(String) as unknown } });
         }
       });
@@ -346,7 +364,7 @@ describeOnBackends('role × action matrix', (backend) => {
       payload: { name: 'Hijacked' },
       token: w.tokens.dispatchB,
     });
-    expect(refused.statusCode).toBe(403);
+    expect(refused.statusCode).toBe(404);
     const teams = await h.request({
       method: 'GET',
       url: `/api/events/${w.eventA}/teams`,
@@ -403,6 +421,21 @@ describeOnBackends('role × action matrix', (backend) => {
     expect(await roleOf('admin')).toBe('admin');
     expect(await roleOf('dispatchA')).toBe('dispatch');
     expect(await roleOf('general')).toBe('general');
+  });
+
+  it('answers an outsider the same for an existing but hidden resource as for a missing one', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const team = await w.createTeam(w.eventA);
+    for (const [existing, absent] of [
+      [`/api/events/${w.eventA}`, `/api/events/${missing}`],
+      [`/api/teams/${team}/channels`, `/api/teams/${missing}/channels`],
+      [`/api/channels/${w.channelA1}/members`, `/api/channels/${missing}/members`],
+    ] as const) {
+      const seen = await h.request({ method: 'GET', url: existing, token: w.tokens.dispatchB });
+      const unseen = await h.request({ method: 'GET', url: absent, token: w.tokens.dispatchB });
+      expect(seen.statusCode, existing).toBe(404);
+      expect(seen.json(), existing).toEqual(unseen.json());
+    }
   });
 
   it('returns 404 for things that do not exist, before any role check', async () => {

@@ -60,7 +60,7 @@ export class AssignmentService {
   async #findAuthorized(actor: Actor, channelId: string): Promise<ChannelRecord> {
     const channel = await findChannel(this.#ctx.db, channelId);
     if (channel === undefined) throw notFound('Channel');
-    await requireDispatchOf(this.#ctx.db, actor, channel.event_id);
+    await requireDispatchOf(this.#ctx.db, actor, channel.event_id, 'Channel');
     return channel;
   }
 }

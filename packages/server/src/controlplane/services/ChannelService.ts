@@ -29,7 +29,7 @@ export class ChannelService {
   async list(actor: Actor, teamId: string): Promise<ChannelView[]> {
     const team = await findTeam(this.#ctx.db, teamId);
     if (team === undefined) throw notFound('Team');
-    await requireDispatchOf(this.#ctx.db, actor, team.event_id);
+    await requireDispatchOf(this.#ctx.db, actor, team.event_id, 'Team');
     return (await listChannelsOfTeam(this.#ctx.db, teamId)).map(toChannelView);
   }
 
@@ -45,7 +45,7 @@ export class ChannelService {
   async create(actor: Actor, teamId: string, name: string): Promise<ChannelView> {
     const team = await findTeam(this.#ctx.db, teamId);
     if (team === undefined) throw notFound('Team');
-    await requireDispatchOf(this.#ctx.db, actor, team.event_id);
+    await requireDispatchOf(this.#ctx.db, actor, team.event_id, 'Team');
     try {
       return await this.#ctx.db.transaction().execute(async (tx) => {
         const channel = await insertChannel(tx, { team_id: teamId, name: name.trim() }, team.event_id);
@@ -105,7 +105,7 @@ export class ChannelService {
   async #findAuthorized(actor: Actor, channelId: string): Promise<ChannelRecord> {
     const channel = await findChannel(this.#ctx.db, channelId);
     if (channel === undefined) throw notFound('Channel');
-    await requireDispatchOf(this.#ctx.db, actor, channel.event_id);
+    await requireDispatchOf(this.#ctx.db, actor, channel.event_id, 'Channel');
     return channel;
   }
 }

@@ -34,7 +34,7 @@ export class EventService {
   async get(actor: Actor, eventId: string): Promise<EventView> {
     const event = await findEvent(this.#ctx.db, eventId);
     if (event === undefined) throw notFound('Event');
-    await requireMemberOf(this.#ctx.db, actor, eventId);
+    await requireMemberOf(this.#ctx.db, actor, eventId, 'Event');
     return toEventView(event);
   }
 

@@ -20,7 +20,7 @@ export class MembershipService {
 
   async list(actor: Actor, eventId: string): Promise<EventMemberView[]> {
     if ((await findEvent(this.#ctx.db, eventId)) === undefined) throw notFound('Event');
-    await requireDispatchOf(this.#ctx.db, actor, eventId);
+    await requireDispatchOf(this.#ctx.db, actor, eventId, 'Event');
     return listEventMembers(this.#ctx.db, eventId);
   }
 

@@ -28,13 +28,13 @@ export class TeamService {
 
   async list(actor: Actor, eventId: string): Promise<TeamView[]> {
     if ((await findEvent(this.#ctx.db, eventId)) === undefined) throw notFound('Event');
-    await requireDispatchOf(this.#ctx.db, actor, eventId);
+    await requireDispatchOf(this.#ctx.db, actor, eventId, 'Event');
     return (await listTeamsOfEvent(this.#ctx.db, eventId)).map(toTeamView);
   }
 
   async create(actor: Actor, eventId: string, name: string): Promise<TeamView> {
     if ((await findEvent(this.#ctx.db, eventId)) === undefined) throw notFound('Event');
-    await requireDispatchOf(this.#ctx.db, actor, eventId);
+    await requireDispatchOf(this.#ctx.db, actor, eventId, 'Event');
     try {
       return await this.#ctx.db.transaction().execute(async (tx) => {
         const team = await insertTeam(tx, { event_id: eventId, name: name.trim() });
@@ -95,7 +95,7 @@ export class TeamService {
   async #findAuthorized(actor: Actor, teamId: string) {
     const team = await findTeam(this.#ctx.db, teamId);
     if (team === undefined) throw notFound('Team');
-    await requireDispatchOf(this.#ctx.db, actor, team.event_id);
+    await requireDispatchOf(this.#ctx.db, actor, team.event_id, 'Team');
     return team;
   }
 }
