@@ -1,3 +1,4 @@
+import { announceDemoAccounts } from './app/demoAccounts';
 import { Squelch } from './app/Squelch';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './observability/logger';
@@ -17,13 +18,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const squelch = await Squelch.start(config, logger);
   if (squelch.seededAccounts !== null) {
-    const lines = squelch.seededAccounts.map(
-      (account) =>
-        `  ${account.role.padEnd(9)} ${account.email.padEnd(32)} ${account.password}  (${account.displayName})`,
-    );
-    process.stdout.write(
-      `\nDemo event seeded. These passwords are shown only once:\n${lines.join('\n')}\n\nOpen ${squelch.url}\n\n`,
-    );
+    await announceDemoAccounts(squelch.seededAccounts, config.dataDir, squelch.url, logger);
   }
   let stopping = false;
   const stop = (signal: string): void => {
@@ -35,6 +30,9 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  process.on('SIGHUP', () => {
+    squelch.reloadTls().catch((error: unknown) => logger.error({ err: error }, 'TLS reload failed'));
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

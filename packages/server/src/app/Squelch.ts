@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -246,6 +247,24 @@ export class Squelch {
   get url(): string {
     const host = this.config.http.host === '0.0.0.0' ? 'localhost' : this.config.http.host;
     return `https://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
+  }
+
+  /**
+   * Reads the TLS certificate again (an operator's renewed files, or a regenerated self-signed one) and uses it
+   * for new connections; open connections keep theirs. main.ts calls this on SIGHUP.
+   */
+  async reloadTls(): Promise<void> {
+    const tls = await loadTls(
+      {
+        certFile: this.config.http.tlsCertFile,
+        keyFile: this.config.http.tlsKeyFile,
+        dataDir: this.config.dataDir,
+      },
+      this.#logger,
+    );
+    // Fastify's HTTPS server is a tls.Server underneath; its typings describe the plain HTTP one.
+    (this.http.server as unknown as TlsServer).setSecureContext({ cert: tls.cert, key: tls.key });
+    this.#logger.info({ source: tls.source }, 'TLS certificate reloaded');
   }
 
   /** Graceful shutdown in ownership order; idempotent. */

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import selfsigned from 'selfsigned';
@@ -10,9 +11,23 @@ export interface TlsMaterial {
   source: 'configured' | 'generated' | 'cached';
 }
 
+/** A cached self-signed certificate is replaced when it expires within this time. */
+export const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
+
+/** When the certificate stops being valid (ms since the epoch); NaN when it cannot be read. */
+export function certificateExpiry(certPem: string): number {
+  try {
+    return new Date(new X509Certificate(certPem).validTo).getTime();
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /**
- * The HTTPS certificate: the configured cert/key files, or a self-signed certificate for localhost generated
- * on first run and kept in the data directory (so browsers only need to accept it once).
+ * The HTTPS certificate: the configured cert/key files (read again on every call, so a reload picks up renewed
+ * files), or a self-signed certificate for localhost generated on first run and kept in the data directory (so
+ * browsers only need to accept it once) — generated again when the cached one has expired, expires within
+ * 30 days or cannot be read.
  */
 export async function loadTls(
   options: { certFile: string | undefined; keyFile: string | undefined; dataDir: string },
@@ -30,7 +45,12 @@ export async function loadTls(
   const keyPath = path.join(dir, 'self-signed.key');
   try {
     const [cert, key] = await Promise.all([fs.readFile(certPath, 'utf8'), fs.readFile(keyPath, 'utf8')]);
-    return { cert, key, source: 'cached' };
+    const expiry = certificateExpiry(cert);
+    if (expiry - Date.now() > RENEW_BEFORE_MS) return { cert, key, source: 'cached' };
+    logger.warn(
+      { certPath, validTo: Number.isNaN(expiry) ? 'unreadable' : new Date(expiry).toISOString() },
+      'the cached self-signed certificate has expired or expires soon; generating a new one',
+    );
   } catch {
     // Not generated yet.
   }
