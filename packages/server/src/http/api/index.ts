@@ -50,7 +50,7 @@ export async function registerApi(
       installErrorHandler(scope, deps.logger);
       // A general ceiling per client address; sign-in has its own, stricter limits (LoginLimiter).
       await scope.register(fastifyRateLimit, {
-        global: true,
+        global: false,
         max: options.rateLimitPerMinute ?? 1200,
         timeWindow: 60_000,
         cache: 50_000,
@@ -62,6 +62,8 @@ export async function registerApi(
             { retryAfterSec: Math.max(1, Math.ceil(context.ttl / 1000)) },
           ),
       });
+      // A scope-level hook, so it runs before authentication (route-level hooks would run after it).
+      scope.addHook('onRequest', scope.rateLimit());
       if (!scope.hasRequestDecorator('cookies')) await scope.register(fastifyCookie);
       if (!scope.hasDecorator('swagger')) {
         await scope.register(fastifySwagger, {
