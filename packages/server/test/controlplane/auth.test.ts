@@ -273,6 +273,120 @@ describeOnBackends('authentication', (backend) => {
     });
   });
 
+  describe('password policy', () => {
+    it('refuses common and guessable passwords with a sentence, on create and on reset', async () => {
+      for (const password of ['password123', 'qwertyuiop', 'letmein2024', 'festival1']) {
+        const created = await h.request({
+          method: 'POST',
+          url: '/api/users',
+          payload: { email: `weak-${password}@test.example`, displayName: 'Weak', password },
+          token: w.tokens.admin,
+        });
+        expect(created.statusCode, password).toBe(400);
+        expect(created.json(), password).toMatchObject({
+          error: { code: 'bad_request', message: expect.stringMatching(/too weak/) as unknown },
+        });
+      }
+      const user = await w.createUser();
+      const reset = await h.request({
+        method: 'POST',
+        url: `/api/users/${user.id}/password`,
+        payload: { password: 'password1234' },
+        token: w.tokens.admin,
+      });
+      expect(reset.statusCode).toBe(400);
+      expect((await login(user.email, user.password, '10.9.0.1')).statusCode).toBe(200);
+    });
+
+    it("refuses a password built from the person's own name and e-mail", async () => {
+      const created = await h.request({
+        method: 'POST',
+        url: '/api/users',
+        payload: {
+          email: 'margarethe.stevenson@test.example',
+          displayName: 'Margarethe',
+          password: 'margarethe1',
+        },
+        token: w.tokens.admin,
+      });
+      expect(created.statusCode).toBe(400);
+    });
+  });
+
+  describe('changing my own password', () => {
+    const change = (
+      token: string,
+      currentPassword: string,
+      newPassword: string,
+      remoteAddress = '10.8.0.1',
+    ) =>
+      h.request({
+        method: 'POST',
+        url: '/api/me/password',
+        payload: { currentPassword, newPassword },
+        token,
+        remoteAddress,
+      });
+
+    it('needs the current password, applies the policy, ends other sessions and keeps this one', async () => {
+      const user = await w.createUser();
+      const elsewhere = await login(user.email, user.password, '10.8.1.1');
+      const otherCookie = refreshCookieOf(elsewhere)?.value;
+      const otherToken = elsewhere.json<{ accessToken: string }>().accessToken;
+      const here = await login(user.email, user.password, '10.8.1.2');
+      const token = here.json<{ accessToken: string }>().accessToken;
+      // Tokens are compared in whole seconds: let the change happen in a later second than the sign-ins.
+      await delay(1100);
+
+      const wrong = await change(token, 'not-my-password', 'a-fresh-strong-passphrase');
+      expect(wrong.statusCode).toBe(403);
+      expect(wrong.json()).toMatchObject({
+        error: { code: 'forbidden', message: 'The current password is incorrect.' },
+      });
+      const weak = await change(token, user.password, 'password123');
+      expect(weak.statusCode).toBe(400);
+      expect(weak.json()).toMatchObject({ error: { code: 'bad_request' } });
+      const same = await change(token, user.password, user.password);
+      expect(same.statusCode).toBe(400);
+
+      const changed = await change(token, user.password, 'a-fresh-strong-passphrase');
+      expect(changed.statusCode).toBe(200);
+      const fresh = changed.json<{ accessToken: string }>().accessToken;
+      expect(refreshCookieOf(changed)?.value.length).toBeGreaterThan(30);
+      expect((await me(fresh)).statusCode).toBe(200);
+      // The other device is signed out; the old password no longer works, the new one does.
+      expect((await me(otherToken)).statusCode).toBe(401);
+      expect((await refresh(otherCookie)).statusCode).toBe(401);
+      expect((await login(user.email, user.password, '10.8.1.3')).statusCode).toBe(401);
+      expect((await login(user.email, 'a-fresh-strong-passphrase', '10.8.1.3')).statusCode).toBe(200);
+
+      const audit = await w.asAdmin({ method: 'GET', url: '/api/audit?limit=5' });
+      expect(JSON.stringify(audit.json())).toContain('user.password_changed');
+    });
+
+    it('rate limits guesses of the current password', async () => {
+      const user = await w.createUser();
+      const token = await h.login(user.email, user.password);
+      const statuses: number[] = [];
+      for (let index = 0; index < 5; index += 1) {
+        statuses.push(
+          (await change(token, `guess-${index}`, 'another-strong-passphrase', '10.8.2.1')).statusCode,
+        );
+      }
+      expect(statuses.slice(0, 3)).toEqual([403, 403, 403]);
+      expect(statuses.slice(3)).toEqual([429, 429]);
+    });
+
+    it('needs a signed-in caller', async () => {
+      const anonymous = await h.request({
+        method: 'POST',
+        url: '/api/me/password',
+        payload: { currentPassword: 'x', newPassword: 'another-strong-passphrase' },
+      });
+      expect(anonymous.statusCode).toBe(401);
+    });
+  });
+
   describe('verifyAccessToken', () => {
     it('gives the identity with the current role, and null for disabled users and garbage', async () => {
       expect(await h.cp.verifyAccessToken(w.tokens.dispatchA)).toEqual({
