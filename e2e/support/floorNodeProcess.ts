@@ -15,11 +15,16 @@ export interface NodeProcessOptions {
   env: Record<string, string>;
   /** How long to wait for /readyz to answer 200. Default 60 000. */
   startTimeoutMs?: number;
+  /** A data directory prepared by the test (removed on stop like the default temporary one). */
+  dataDir?: string;
 }
 
 export interface NodeProcess {
   url: string;
   pid: number;
+  dataDir: string;
+  /** The last lines the process wrote to stdout and stderr. */
+  output(): string;
   /**
    * Sends `signal` (default SIGTERM: graceful shutdown), SIGKILL after a grace period; removes the data
    * directory; resolves with the exit code (null when ended by a signal). Idempotent.
@@ -34,7 +39,7 @@ export interface NodeProcess {
  * and shown if it fails to start.
  */
 export async function startNodeProcess(options: NodeProcessOptions): Promise<NodeProcess> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'squelch-node-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'squelch-node-')));
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: REPO_ROOT,
@@ -64,6 +69,8 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
   const handle: NodeProcess = {
     url,
     pid: child.pid ?? 0,
+    dataDir,
+    output: () => output.join(''),
     stop(signal: NodeJS.Signals = 'SIGTERM') {
       stopping ??= (async () => {
         await terminate(child, signal);
