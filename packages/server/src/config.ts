@@ -130,7 +130,7 @@ function parseOrigins(value: string | undefined, problems: string[]): string[] {
     .map((entry) => entry.trim())
     .filter((entry) => entry.length > 0);
   for (const origin of origins) {
-    let ok = false;
+    let ok: boolean;
     try {
       const url = new URL(origin);
       ok = (url.protocol === 'https:' || url.protocol === 'http:') && url.pathname === '/';
