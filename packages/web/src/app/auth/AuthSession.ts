@@ -86,6 +86,18 @@ export class AuthSession extends Emitter<{ change: [AuthState] }> {
     this.#signedOut('You are signed out.');
   }
 
+  /**
+   * Changes the signed-in person's password. The server ends every other session and answers a fresh one for
+   * this tab, which replaces the current token. Throws ApiError (wrong current password, weak new one).
+   */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    const answer = await this.api('/api/me/password', {
+      method: 'POST',
+      body: JSON.stringify({ currentPassword, newPassword }),
+    });
+    this.#accept(answer);
+  }
+
   /** A valid access token, refreshed first when it is about to expire. */
   async getToken(): Promise<string> {
     if (this.#token !== undefined && Date.now() < this.#expiresAt - REFRESH_MARGIN_MS) return this.#token;

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { LayoutPreference, PttMode, PttSettings, ToneName } from '@squelch/client';
 import { MAX_JITTER_BUFFER_TARGET_MS } from '@squelch/client';
+import { ChangePasswordForm } from './ChangePasswordForm';
 import { Choice } from './Choice';
 
 export interface SettingsDialogProps {
@@ -9,13 +10,22 @@ export interface SettingsDialogProps {
   onChange: (settings: PttSettings) => void;
   onPreviewTone: (tone: ToneName) => void;
   onClose: () => void;
+  /** Changes the signed-in person's own password (the dialog shows a form for it). */
+  changePassword: (currentPassword: string, newPassword: string) => Promise<void>;
 }
 
 /**
  * The user's preferences, applied as they are changed and remembered on this device for this user: talk
  * button mode, layout, microphone processing, tone volume, receive buffer.
  */
-export function SettingsDialog({ open, settings, onChange, onPreviewTone, onClose }: SettingsDialogProps) {
+export function SettingsDialog({
+  open,
+  settings,
+  onChange,
+  onPreviewTone,
+  onClose,
+  changePassword,
+}: SettingsDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -150,6 +160,8 @@ export function SettingsDialog({ open, settings, onChange, onPreviewTone, onClos
           channels joined from now on.
         </p>
       </fieldset>
+
+      <ChangePasswordForm changePassword={changePassword} />
 
       <footer className="settings__foot">
         <button type="button" className="button" onClick={onClose}>

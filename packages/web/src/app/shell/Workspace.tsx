@@ -100,6 +100,7 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
         onChange={(next) => void radio.updateSettings(next)}
         onPreviewTone={(tone) => radio.playTone(tone)}
         onClose={() => setSettingsOpen(false)}
+        changePassword={(current, next) => session.changePassword(current, next)}
       />
     </div>
   );
