@@ -220,6 +220,7 @@ export class PttClient extends Emitter<PttClientEvents> {
       return {
         granted: true,
         grantId: '',
+        grant: 0,
         expiresAt: 0,
         maxDurationMs: this.#session?.floor.maxDurationMs ?? 0,
       };

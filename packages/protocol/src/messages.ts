@@ -60,7 +60,14 @@ export interface UserSummary {
 export type FloorState = { state: 'idle' } | { state: 'taken'; holder: UserSummary };
 
 export type FloorRequestResult =
-  | { granted: true; grantId: string; expiresAt: number; maxDurationMs: number }
+  | {
+      granted: true;
+      grantId: string;
+      /** The grant's fencing number: larger than every earlier grant's on this channel. */
+      grant: number;
+      expiresAt: number;
+      maxDurationMs: number;
+    }
   | {
       granted: false;
       reason: 'busy';
@@ -111,7 +118,7 @@ export type RequestResult<M extends Method> = ResultMap[M];
 /** Notifications are past events, sent by the server without a request. */
 export interface NotificationMap {
   /** Someone (possibly this user) holds the floor of a channel this session has joined. */
-  floorTaken: { channelId: string; holder: UserSummary };
+  floorTaken: { channelId: string; holder: UserSummary; grant: number };
   /** The channel is free again. */
   floorIdle: { channelId: string };
   /** This session lost the floor without asking for it. */

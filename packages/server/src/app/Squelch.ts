@@ -141,6 +141,8 @@ export class Squelch {
       cleanup.push(() => pool.close());
       const streams = new ChannelStreams({ ptime: config.media.opusPtime, logger });
       cleanup.push(() => streams.close());
+      // Fencing: a grant made anywhere stops older grants' audio from entering this node's stream of the channel.
+      floor.events.on('taken', (grant) => streams.noteFence(grant.channelId, grant.fence));
 
       const tls = await loadTls(
         { certFile: config.http.tlsCertFile, keyFile: config.http.tlsKeyFile, dataDir: config.dataDir },

@@ -13,6 +13,11 @@ export interface FloorHolder {
 export interface FloorGrant {
   grantId: string;
   channelId: string;
+  /**
+   * The grant's fencing number: issued atomically with the grant, larger than every earlier grant's number on
+   * the same channel. The media path forwards only the audio of the newest number it knows for a channel.
+   */
+  fence: number;
   holder: FloorHolder;
   /** Milliseconds since the epoch, on the clock of the node that made or last renewed the grant. */
   grantedAt: number;
@@ -57,7 +62,10 @@ export interface ReleaseOptions {
  * or rejects with a `FloorStoreError` (code 'unavailable') within a bounded time; none throws synchronously.
  */
 export interface FloorStore {
-  /** Takes the channel for `holder` for `ttlMs`, unless someone holds it. */
+  /**
+   * Takes the channel for `holder` for `ttlMs`, unless someone holds it. A new grant gets the channel's next
+   * fencing number in the same atomic step.
+   */
   acquire(channelId: string, holder: FloorHolder, ttlMs: number): Promise<AcquireResult>;
   /** Extends the lock by `ttlMs` from now; null when `grantId` no longer owns the channel. */
   renew(channelId: string, grantId: string, ttlMs: number): Promise<FloorGrant | null>;

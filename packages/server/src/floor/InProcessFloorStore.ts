@@ -20,6 +20,8 @@ import { assertTtl } from './ttl';
 export class InProcessFloorStore implements FloorStore {
   readonly events: TypedEmitter<FloorStoreEvents>;
   readonly #locks = new Map<string, { grant: FloorGrant; timer: NodeJS.Timeout }>();
+  /** The last fencing number per channel; a channel's first grant starts from the clock in microseconds. */
+  readonly #fences = new Map<string, number>();
   #closed = false;
 
   constructor(options: { logger?: Logger } = {}) {
@@ -32,9 +34,12 @@ export class InProcessFloorStore implements FloorStore {
       const held = this.#locks.get(channelId);
       if (held !== undefined) return { granted: false, current: held.grant };
       const now = Date.now();
+      const fence = (this.#fences.get(channelId) ?? now * 1000) + 1;
+      this.#fences.set(channelId, fence);
       const grant: FloorGrant = {
         grantId: randomUUID(),
         channelId,
+        fence,
         holder: { ...holder },
         grantedAt: now,
         expiresAt: now + ttlMs,

@@ -12,7 +12,7 @@ import type {
   ReleaseOptions,
 } from './FloorStore';
 import { FloorStoreError } from './FloorStoreError';
-import { decodeGrant, decodeMessage, encodeGrant, encodeMessage } from './grantCodec';
+import { decodeGrant, decodeMessage, encodeMessage } from './grantCodec';
 import { GrantView } from './GrantView';
 import { RedisLink } from './RedisLink';
 import { floorScripts } from './redisScripts';
@@ -44,7 +44,7 @@ const CHECK_RETRY_MS = 1000;
 
 /**
  * Floor locks in Redis, shared by every node. Per channel one key `<prefix>floor:<channelId>` holds the
- * grant as JSON with a TTL; the Lua scripts in redisScripts.ts acquire, renew and release it and publish
+ * grant as JSON with a TTL, and `<prefix>floor-fence:<channelId>` (no TTL) the last fencing number; the Lua scripts in redisScripts.ts acquire, renew and release it and publish
  * "taken" / "idle" on `<prefix>floor-events`, which a second (subscriber) connection receives.
  *
  * Expiry is noticed two ways: keyspace notifications for expired keys (enabled with CONFIG SET when Redis
@@ -62,6 +62,7 @@ export class RedisFloorStore implements FloorStore {
   readonly #log: Logger;
   readonly #link: RedisLink;
   readonly #lockPrefix: string;
+  readonly #fencePrefix: string;
   readonly #eventsChannel: string;
   readonly #expiredChannel: string;
   readonly #useNotifications: boolean;
@@ -86,6 +87,7 @@ export class RedisFloorStore implements FloorStore {
     this.#log = options.logger.child({ module: 'floor-store', store: 'redis' });
     this.events = new TypedEmitter<FloorStoreEvents>(this.#log);
     this.#lockPrefix = `${options.keyPrefix}floor:`;
+    this.#fencePrefix = `${options.keyPrefix}floor-fence:`;
     this.#eventsChannel = `${options.keyPrefix}floor-events`;
     this.#useNotifications = options.keyspaceNotifications ?? true;
     this.#marginOverride = options.watchdogMarginMs;
@@ -116,30 +118,29 @@ export class RedisFloorStore implements FloorStore {
   async acquire(channelId: string, holder: FloorHolder, ttlMs: number): Promise<AcquireResult> {
     assertTtl(ttlMs);
     const now = Date.now();
-    const grant: FloorGrant = {
+    // The script adds the fencing number it takes with the lock.
+    const draft: Omit<FloorGrant, 'fence'> = {
       grantId: randomUUID(),
       channelId,
       holder: { ...holder },
       grantedAt: now,
       expiresAt: now + ttlMs,
     };
-    const value = encodeGrant(grant);
-    const taken = encodeMessage({ type: 'taken', grant });
     const reply = await this.#run('take the floor', () =>
       floorScripts.acquire.run(
         this.#link.command,
-        [this.#key(channelId)],
-        [value, ttlMs, this.#eventsChannel, taken],
+        [this.#key(channelId), this.#fenceKey(channelId)],
+        [JSON.stringify(draft), ttlMs, this.#eventsChannel],
       ),
     );
     if (!Array.isArray(reply) || typeof reply[1] !== 'string') throw this.#malformed(channelId);
+    const stored = decodeGrant(reply[1]);
+    if (stored === null) throw this.#malformed(channelId);
     if (reply[0] === 1) {
-      this.#noteTaken(grant, ttlMs);
-      return { granted: true, grant };
+      this.#noteTaken(stored, ttlMs);
+      return { granted: true, grant: stored };
     }
-    const current = decodeGrant(reply[1]);
-    if (current === null) throw this.#malformed(channelId);
-    return { granted: false, current };
+    return { granted: false, current: stored };
   }
 
   async renew(channelId: string, grantId: string, ttlMs: number): Promise<FloorGrant | null> {
@@ -348,6 +349,10 @@ export class RedisFloorStore implements FloorStore {
 
   #key(channelId: string): string {
     return this.#lockPrefix + channelId;
+  }
+
+  #fenceKey(channelId: string): string {
+    return this.#fencePrefix + channelId;
   }
 
   #margin(): number {

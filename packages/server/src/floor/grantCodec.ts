@@ -34,11 +34,12 @@ function toHolder(value: unknown): FloorHolder | null {
 
 export function toGrant(value: unknown): FloorGrant | null {
   if (!isRecord(value)) return null;
-  const { grantId, channelId, grantedAt, expiresAt } = value;
+  const { grantId, channelId, grantedAt, expiresAt, fence } = value;
   const holder = toHolder(value.holder);
   if (!isText(grantId) || !isText(channelId) || holder === null) return null;
   if (typeof grantedAt !== 'number' || typeof expiresAt !== 'number') return null;
-  return { grantId, channelId, holder, grantedAt, expiresAt };
+  if (typeof fence !== 'number' || !Number.isSafeInteger(fence) || fence < 1) return null;
+  return { grantId, channelId, fence, holder, grantedAt, expiresAt };
 }
 
 function parseJson(text: string): unknown {
@@ -47,10 +48,6 @@ function parseJson(text: string): unknown {
   } catch {
     return null;
   }
-}
-
-export function encodeGrant(grant: FloorGrant): string {
-  return JSON.stringify(grant);
 }
 
 export function decodeGrant(text: string): FloorGrant | null {

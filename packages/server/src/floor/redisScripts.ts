@@ -7,13 +7,29 @@ import type { Redis } from 'ioredis';
  * (matched by grantId inside the stored value) can renew or delete it.
  */
 
-/** KEYS[1] lock; ARGV: grant JSON, ttl ms, events channel, "taken" message. Returns {1, value} or {0, value}. */
+/**
+ * KEYS[1] lock, KEYS[2] the channel's fencing counter; ARGV: grant JSON without its fence (an object, so it
+ * ends with '}'), ttl ms, events channel. Returns {1, value} or {0, value}.
+ *
+ * The fence is the counter's next value, taken in the same step as the lock. A missing counter (first grant of
+ * the channel, or a Redis that lost its data) starts from the server clock in microseconds, so numbers keep
+ * growing across such a loss as long as a channel sees fewer than a million grants per second. The grant is
+ * completed by string concatenation so the stored value keeps the caller's exact JSON.
+ */
 const ACQUIRE = `
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  redis.call('PUBLISH', ARGV[3], ARGV[4])
-  return {1, ARGV[1]}
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return {0, redis.call('GET', KEYS[1])}
 end
-return {0, redis.call('GET', KEYS[1])}
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  local now = redis.call('TIME')
+  redis.call('SET', KEYS[2], now[1] .. string.rep('0', 6 - #now[2]) .. now[2])
+end
+-- Lua numbers print with 14 significant digits: format the integer in full.
+local fence = string.format('%.0f', redis.call('INCR', KEYS[2]))
+local value = string.sub(ARGV[1], 1, -2) .. ',"fence":' .. fence .. '}'
+redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
+redis.call('PUBLISH', ARGV[3], '{"type":"taken","grant":' .. value .. '}')
+return {1, value}
 `;
 
 /** KEYS[1] lock; ARGV: grantId, ttl ms, now (ms). Returns the renewed value, or false when not the owner. */

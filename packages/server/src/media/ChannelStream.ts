@@ -38,6 +38,9 @@ export class ChannelStream {
   readonly #rewriter: RtpRewriter;
   readonly #pipes = new Map<MediaWorker, Promise<PipeToRouterResult>>();
   readonly #logger: Logger;
+  /** The newest fencing number known for the channel: only that grant's audio is forwarded. */
+  #newestFence = 0;
+  #staleDropped = 0;
   #closed = false;
 
   private constructor(options: ChannelStreamOptions, producer: Producer, rewriter: RtpRewriter) {
@@ -81,12 +84,31 @@ export class ChannelStream {
     return this.#closed || this.producer.closed;
   }
 
+  /** Raises the newest fencing number known for the channel (a grant seen on any node). Never lowers it. */
+  noteFence(fence: number): void {
+    if (fence > this.#newestFence) this.#newestFence = fence;
+  }
+
+  get newestFence(): number {
+    return this.#newestFence;
+  }
+
+  /** Packets refused because their grant was older than the newest one (a stalled or superseded talker). */
+  get staleDropped(): number {
+    return this.#staleDropped;
+  }
+
   /**
    * Feeds one RTP packet of the current talker into the stream. `segmentKey` identifies the talker's grant;
-   * a new key starts a new segment (sequence and timestamp continue from the previous talker's).
+   * a new key starts a new segment (sequence and timestamp continue from the previous talker's). A packet of a
+   * grant older than the newest known one (`fence` below it) is dropped: fencing.
    */
-  forward(packet: Buffer, segmentKey: string): void {
+  forward(packet: Buffer, segmentKey: string, fence: number): void {
     if (this.closed) return;
+    if (fence < this.#newestFence) {
+      this.#staleDropped += 1;
+      return;
+    }
     const rewritten = this.#rewriter.rewrite(packet, segmentKey);
     if (rewritten !== null) this.producer.send(rewritten);
   }

@@ -28,6 +28,8 @@ export interface ChannelStreamLease {
  */
 export class ChannelStreams {
   readonly #entries = new Map<string, Entry>();
+  /** The newest fencing number seen per channel (from grants on any node), given to streams created later. */
+  readonly #fences = new Map<string, number>();
   readonly #ptime: OpusPtime;
   readonly #logger: Logger;
 
@@ -47,6 +49,7 @@ export class ChannelStreams {
       };
       created.stream.then(
         (stream) => {
+          stream.noteFence(this.#fences.get(channelId) ?? 0);
           created.ready = stream;
         },
         () => {
@@ -75,6 +78,15 @@ export class ChannelStreams {
         this.#drop(taken);
       },
     };
+  }
+
+  /**
+   * A grant was made for the channel (on any node): from now on only audio of that grant or a newer one is
+   * forwarded into the channel's stream on this node.
+   */
+  noteFence(channelId: string, fence: number): void {
+    if (fence > (this.#fences.get(channelId) ?? 0)) this.#fences.set(channelId, fence);
+    this.get(channelId)?.noteFence(fence);
   }
 
   /** The live stream of a channel, if it exists and is ready. */

@@ -13,6 +13,7 @@ import { TypedEmitter } from '../util/TypedEmitter';
 import type { ChannelStreamLease, ChannelStreams } from './ChannelStreams';
 import type { MediaWorker } from './MediaWorker';
 import { TalkerTap } from './TalkerTap';
+import type { TalkGrant } from './TalkerTap';
 
 export interface SessionMediaOptions {
   worker: MediaWorker;
@@ -229,12 +230,12 @@ export class SessionMedia {
    * Opens this session's talk gate into the channel's stream for a floor grant, and mutes its own consumer of
    * that channel so the talker does not hear itself.
    */
-  async startTalking(channelId: string, grantId: string): Promise<boolean> {
+  async startTalking(channelId: string, grant: TalkGrant): Promise<boolean> {
     const listening = this.#listening.get(channelId);
     const tap = this.#tap;
     if (listening === undefined || tap === undefined) return false;
     listening.selfMuted = true;
-    await Promise.all([tap.open(listening.lease.stream, grantId), listening.consumer.pause()]);
+    await Promise.all([tap.open(listening.lease.stream, grant), listening.consumer.pause()]);
     return true;
   }
 

@@ -3,9 +3,15 @@ import type { Logger } from 'pino';
 import type { ChannelStream } from './ChannelStream';
 import type { MediaWorker } from './MediaWorker';
 
+/** The floor grant a gate is opened for: its id (the stream's segment key) and its fencing number. */
+export interface TalkGrant {
+  grantId: string;
+  fence: number;
+}
+
 interface Gate {
   stream: ChannelStream;
-  grantId: string;
+  grant: TalkGrant;
 }
 
 /**
@@ -46,12 +52,19 @@ export class TalkerTap {
     return new TalkerTap(producer, consumer, logger);
   }
 
-  /** Starts forwarding into `stream` under the given floor grant. */
-  async open(stream: ChannelStream, grantId: string): Promise<void> {
+  /**
+   * Starts forwarding into `stream` under the given floor grant. The stream learns the grant's fencing number,
+   * so audio of any older grant stops being forwarded into it at once.
+   */
+  async open(stream: ChannelStream, grant: TalkGrant): Promise<void> {
     if (this.#closed) return;
-    this.#gates.set(stream.channelId, { stream, grantId });
+    stream.noteFence(grant.fence);
+    this.#gates.set(stream.channelId, { stream, grant: { ...grant } });
     if (this.#producer.paused) await this.#producer.resume();
-    this.#logger.debug({ channelId: stream.channelId, grantId }, 'talk gate opened');
+    this.#logger.debug(
+      { channelId: stream.channelId, grantId: grant.grantId, fence: grant.fence },
+      'talk gate opened',
+    );
   }
 
   /** Stops forwarding into the channel's stream at once. */
@@ -64,7 +77,8 @@ export class TalkerTap {
   }
 
   #onRtp(packet: Buffer): void {
-    for (const gate of this.#gates.values()) gate.stream.forward(packet, gate.grantId);
+    for (const gate of this.#gates.values())
+      gate.stream.forward(packet, gate.grant.grantId, gate.grant.fence);
   }
 
   /** Closes every gate and the tap's consumer. */

@@ -1,3 +1,4 @@
+import type { TalkGrant } from '../media/TalkerTap';
 import type { NotificationMap, NotificationName } from '@squelch/protocol';
 import type { Logger } from 'pino';
 import type { SessionMedia } from '../media/SessionMedia';
@@ -23,7 +24,7 @@ export class Session {
   /** Channels joined (listening, and allowed to request the floor). */
   readonly joined = new Set<string>();
   /** Floor grants held, by channel id. */
-  readonly grants = new Map<string, string>();
+  readonly grants = new Map<string, TalkGrant>();
   #media: SessionMedia;
   #connection: Connection | undefined;
   #graceTimer: NodeJS.Timeout | undefined;
@@ -65,7 +66,7 @@ export class Session {
   }
 
   /** The floor grant held on a channel, if any. */
-  grantOn(channelId: string): string | undefined {
+  grantOn(channelId: string): TalkGrant | undefined {
     return this.grants.get(channelId);
   }
 

@@ -330,6 +330,7 @@ export class SignallingServer {
           session.notify('floorTaken', {
             channelId,
             holder: { userId: grant.holder.userId, displayName: grant.holder.displayName },
+            grant: grant.fence,
           });
       } catch (error) {
         session.logger.warn({ err: error, channelId }, 'floor state unavailable after resume');

@@ -19,7 +19,7 @@ export function wireFloorEvents(
   /** Closes the gate of the local session holding `grantId`, if any; returns that session's id. */
   const stopLocalHolder = (channelId: string, grantId: string): string | undefined => {
     for (const session of registry.membersOf(channelId)) {
-      if (session.grantOn(channelId) !== grantId) continue;
+      if (session.grantOn(channelId)?.grantId !== grantId) continue;
       session.grants.delete(channelId);
       session.media.stopTalking(channelId).catch((error: unknown) => {
         logger.warn({ err: error, channelId }, 'could not close talk gate');
@@ -33,6 +33,7 @@ export function wireFloorEvents(
     registry.notifyChannel(grant.channelId, 'floorTaken', {
       channelId: grant.channelId,
       holder: { userId: grant.holder.userId, displayName: grant.holder.displayName },
+      grant: grant.fence,
     });
   };
   const onIdle = (event: FloorIdleEvent): void => {

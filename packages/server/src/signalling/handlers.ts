@@ -58,8 +58,8 @@ export async function handleRequest(
         request.params.rtpParameters as RtpParameters,
       );
       // After a media rebuild, floors still held open their gates again on the new producer.
-      for (const [channelId, grantId] of session.grants) {
-        if (session.joined.has(channelId)) await session.media.startTalking(channelId, grantId);
+      for (const [channelId, held] of session.grants) {
+        if (session.joined.has(channelId)) await session.media.startTalking(channelId, held);
       }
       return { producerId };
     }
@@ -159,12 +159,14 @@ async function requestFloor(
     await ctx.floor.release(channelId, grant.grantId);
     return { granted: false, reason: 'not_joined', message: 'The channel was left during the request.' };
   }
-  session.grants.set(channelId, grant.grantId);
-  await session.media.startTalking(channelId, grant.grantId);
+  const held = { grantId: grant.grantId, fence: grant.fence };
+  session.grants.set(channelId, held);
+  await session.media.startTalking(channelId, held);
   session.logger.info({ channelId, grantId: grant.grantId }, 'floor granted');
   return {
     granted: true,
     grantId: grant.grantId,
+    grant: grant.fence,
     expiresAt: grant.expiresAt,
     maxDurationMs: ctx.floor.maxDurationMs,
   };
@@ -176,7 +178,7 @@ export async function releaseFloor(
   session: Session,
   channelId: string,
 ): Promise<boolean> {
-  const grantId = session.grantOn(channelId);
+  const grantId = session.grantOn(channelId)?.grantId;
   if (grantId === undefined) return false;
   session.grants.delete(channelId);
   await session.media.stopTalking(channelId);
@@ -190,7 +192,7 @@ async function heartbeat(
   session: Session,
   channelId: string,
 ): Promise<{ expiresAt: number }> {
-  const grantId = session.grantOn(channelId);
+  const grantId = session.grantOn(channelId)?.grantId;
   if (grantId === undefined) {
     throw new ProtocolError(ErrorCode.InvalidState, 'You do not hold the floor of this channel.');
   }

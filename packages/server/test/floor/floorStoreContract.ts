@@ -53,6 +53,36 @@ export function describeFloorStoreContract(name: string, fixture: StoreFixture):
       expect(third.granted && third.grant.holder.displayName).toBe('User 2');
     });
 
+    it('gives every grant a fencing number larger than all earlier ones of the channel, on every node', async () => {
+      const [a, b] = await nodes(2);
+      if (a === undefined || b === undefined) throw new Error('fixture opened too few stores');
+      const seenOnB: number[] = [];
+      b.events.on('taken', (grant) => {
+        if (grant.channelId === 'fenced') seenOnB.push(grant.fence);
+      });
+      const fences: number[] = [];
+      for (let round = 0; round < 20; round += 1) {
+        const store = round % 2 === 0 ? a : b;
+        const result = await store.acquire('fenced', holder(round), 10_000);
+        if (!result.granted) throw new Error('not granted');
+        expect(Number.isSafeInteger(result.grant.fence)).toBe(true);
+        // A rival's busy answer carries the same number; the store's current grant too.
+        const rival = await (store === a ? b : a).acquire('fenced', holder(99), 10_000);
+        expect(rival.granted === false && rival.current.fence).toBe(result.grant.fence);
+        expect((await store.current('fenced'))?.fence).toBe(result.grant.fence);
+        fences.push(result.grant.fence);
+        await store.release('fenced', result.grant.grantId);
+      }
+      for (let index = 1; index < fences.length; index += 1) {
+        expect(fences[index]).toBeGreaterThan(fences[index - 1]!);
+      }
+      await waitFor(() => seenOnB.length === fences.length, 'every grant announced on the other node');
+      expect(seenOnB).toEqual(fences);
+      // Channels count on their own, and a new channel still starts above zero.
+      const other = await a.acquire('another-channel', holder(1), 10_000);
+      expect(other.granted && other.grant.fence).toBeGreaterThan(0);
+    });
+
     it('lets only the owner renew or release', async () => {
       const store = await node();
       const result = await store.acquire('ch', holder(1), 10_000);
