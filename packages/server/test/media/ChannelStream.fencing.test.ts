@@ -48,9 +48,9 @@ describe('ChannelStream fencing', () => {
     });
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     stream?.close();
-    await pool?.close();
+    pool?.close();
   });
 
   const send = async (grantId: string, fence: number, count: number, from: number): Promise<number> => {
