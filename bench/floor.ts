@@ -281,6 +281,8 @@ async function main(): Promise<void> {
             SQUELCH_JWT_SECRET: jwtSecret,
             SQUELCH_NODE_ID: `bench-node-${index + 1}`,
             SQUELCH_MEDIA_WORKERS: '1',
+            // The bots send no audio; the silent-holder watch would revoke their longer turns.
+            SQUELCH_FLOOR_MEDIA_TIMEOUT_MS: '0',
           },
         }),
       );

@@ -71,6 +71,8 @@ async function main(): Promise<void> {
       DATABASE_URL: databaseUrl,
       SQUELCH_JWT_SECRET: JWT_SECRET,
       SQUELCH_MEDIA_WORKERS: '2',
+      // The bots send no audio; the silent-holder watch would revoke their longer turns.
+      SQUELCH_FLOOR_MEDIA_TIMEOUT_MS: '0',
       SQUELCH_FLOOR_MAX_DURATION_MS: String(Math.max(60_000, SECONDS * 2000)),
     },
   });

@@ -67,6 +67,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   try {
     const env: Record<string, string> = {
       SQUELCH_JWT_SECRET: randomBytes(32).toString('base64url'),
+      // Floor tests hold the floor with signalling-only bots that send no audio: the silent-holder watch
+      // would take it from them. Tests of that watch turn it on.
+      SQUELCH_FLOOR_MEDIA_TIMEOUT_MS: '0',
       ...options.env,
     };
     if (options.backend === 'redis') {

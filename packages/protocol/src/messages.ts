@@ -80,7 +80,13 @@ export type FloorRequestResult =
       message: string;
     };
 
-export type FloorRevokeReason = 'expired' | 'max_duration' | 'removed_from_channel' | 'disconnected';
+export type FloorRevokeReason =
+  | 'expired'
+  | 'max_duration'
+  | 'removed_from_channel'
+  | 'disconnected'
+  /** No audio from the holder for the media timeout (the talker vanished mid-sentence). */
+  | 'media_timeout';
 
 export interface AuthenticateResult {
   sessionId: string;

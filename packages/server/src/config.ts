@@ -49,6 +49,8 @@ const EnvSchema = z.object({
     .transform((value) => (value === '10' ? 10 : 20)),
   SQUELCH_FLOOR_TTL_MS: positiveMs.default(30_000),
   SQUELCH_FLOOR_MAX_DURATION_MS: positiveMs.default(60_000),
+  SQUELCH_FLOOR_MEDIA_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  SQUELCH_FLOOR_FIRST_PACKET_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SQUELCH_TURN_URLS: z.string().optional(),
   SQUELCH_TURN_SECRET: z.string().min(1).optional(),
   SQUELCH_TURN_TTL_S: z.coerce.number().int().min(60).default(3600),
@@ -81,7 +83,7 @@ export interface Config {
     basePort: number | undefined;
     opusPtime: 10 | 20;
   };
-  floor: { ttlMs: number; maxDurationMs: number };
+  floor: { ttlMs: number; maxDurationMs: number; mediaTimeoutMs: number; firstPacketGraceMs: number };
   turn: { urls: string[]; secret: string; ttlSec: number } | undefined;
   tonesDir: string | undefined;
   security: {
@@ -202,7 +204,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
       basePort: e.SQUELCH_RTC_PORT,
       opusPtime: e.SQUELCH_OPUS_PTIME,
     },
-    floor: { ttlMs: e.SQUELCH_FLOOR_TTL_MS, maxDurationMs: e.SQUELCH_FLOOR_MAX_DURATION_MS },
+    floor: {
+      ttlMs: e.SQUELCH_FLOOR_TTL_MS,
+      maxDurationMs: e.SQUELCH_FLOOR_MAX_DURATION_MS,
+      mediaTimeoutMs: e.SQUELCH_FLOOR_MEDIA_TIMEOUT_MS,
+      firstPacketGraceMs: e.SQUELCH_FLOOR_FIRST_PACKET_GRACE_MS,
+    },
     turn:
       e.SQUELCH_TURN_URLS !== undefined && e.SQUELCH_TURN_SECRET !== undefined
         ? {

@@ -205,6 +205,10 @@ export class Squelch {
         maxSocketsPerAddress: config.security.maxSocketsPerAddress,
         maxSessionsPerUser: config.security.maxSessionsPerUser,
         clientAddress: clientAddressResolver(config.security.trustProxy),
+        silence: {
+          timeoutMs: config.floor.mediaTimeoutMs,
+          firstPacketGraceMs: config.floor.firstPacketGraceMs,
+        },
       });
       signalling.attach(http.server);
       cleanup.push(() => signalling.close());

@@ -14,6 +14,7 @@ const revokeReasons: ReadonlySet<string> = new Set<FloorRevokeReason>([
   'max_duration',
   'removed_from_channel',
   'disconnected',
+  'media_timeout',
 ]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -14,12 +14,15 @@ import type { ChannelStreamLease, ChannelStreams } from './ChannelStreams';
 import type { MediaWorker } from './MediaWorker';
 import { TalkerTap } from './TalkerTap';
 import type { TalkGrant } from './TalkerTap';
+import type { SilenceOptions } from './SilenceWatch';
 
 export interface SessionMediaOptions {
   worker: MediaWorker;
   streams: ChannelStreams;
   iceServers: () => IceServer[];
   logger: Logger;
+  /** The silent-holder watch of this session's talk gates (off when absent). */
+  silence?: SilenceOptions;
 }
 
 interface Listening {
@@ -35,6 +38,8 @@ export type SessionMediaEvents = {
   listenLost: [{ channelId: string }];
   /** A transport was closed from underneath the session (its worker died, or an operator closed it). */
   transportLost: [{ direction: TransportDirection }];
+  /** The holder of an open talk gate sent no audio for the media timeout; the gate is closed already. */
+  talkerSilent: [{ channelId: string; grantId: string; silentMs: number }];
 };
 
 /**
@@ -51,6 +56,7 @@ export class SessionMedia {
   readonly #streams: ChannelStreams;
   readonly #iceServers: () => IceServer[];
   readonly #logger: Logger;
+  readonly #silence: SilenceOptions | undefined;
   readonly #transports: { send?: WebRtcTransport; recv?: WebRtcTransport } = {};
   readonly #listening = new Map<string, Listening>();
   #rtpCapabilities: RtpCapabilities | undefined;
@@ -63,6 +69,7 @@ export class SessionMedia {
     this.#streams = options.streams;
     this.#iceServers = options.iceServers;
     this.#logger = options.logger;
+    this.#silence = options.silence;
     this.events = new TypedEmitter<SessionMediaEvents>(options.logger);
   }
 
@@ -154,7 +161,14 @@ export class SessionMedia {
     const producer = await transport.produce({ kind: 'audio', rtpParameters, paused: true });
     try {
       this.#tap?.dispose();
-      this.#tap = await TalkerTap.create(producer, this.worker, this.#logger);
+      this.#tap = await TalkerTap.create(
+        producer,
+        this.worker,
+        this.#logger,
+        this.#silence === undefined
+          ? undefined
+          : { options: this.#silence, onSilent: (event) => this.events.emit('talkerSilent', event) },
+      );
     } catch (error) {
       producer.close();
       throw error;

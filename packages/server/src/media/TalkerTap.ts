@@ -2,6 +2,11 @@ import type { Consumer, Producer, RtpCapabilities } from 'mediasoup/types';
 import type { Logger } from 'pino';
 import type { ChannelStream } from './ChannelStream';
 import type { MediaWorker } from './MediaWorker';
+import { SilenceWatch } from './SilenceWatch';
+import type { SilenceOptions } from './SilenceWatch';
+
+/** What the tap reports when the holder of an open gate has been silent too long. */
+export type SilentTalkerHandler = (event: { channelId: string; grantId: string; silentMs: number }) => void;
 
 /** The floor grant a gate is opened for: its id (the stream's segment key) and its fencing number. */
 export interface TalkGrant {
@@ -30,16 +35,41 @@ export class TalkerTap {
   readonly #consumer: Consumer;
   readonly #gates = new Map<string, Gate>();
   readonly #logger: Logger;
+  readonly #silence: SilenceWatch;
   #closed = false;
 
-  private constructor(producer: Producer, consumer: Consumer, logger: Logger) {
+  private constructor(
+    producer: Producer,
+    consumer: Consumer,
+    logger: Logger,
+    silence: { options: SilenceOptions; onSilent: SilentTalkerHandler } | undefined,
+  ) {
     this.#producer = producer;
     this.#consumer = consumer;
     this.#logger = logger;
+    this.#silence = new SilenceWatch(
+      silence?.options ?? { timeoutMs: 0, firstPacketGraceMs: 0 },
+      (channelId, grantId, silentMs) => {
+        // Nothing more of this grant is forwarded; the floor layer revokes it.
+        this.#gates.delete(channelId);
+        this.#logger.info({ channelId, grantId, silentMs }, 'talker silent: media timeout');
+        silence?.onSilent({ channelId, grantId, silentMs });
+      },
+    );
     consumer.on('rtp', (packet) => this.#onRtp(packet));
   }
 
-  static async create(producer: Producer, worker: MediaWorker, logger: Logger): Promise<TalkerTap> {
+  /** Gate-open → first packet delays of recent grants, in ms (to measure the first-packet grace). */
+  get firstPacketDelays(): readonly number[] {
+    return this.#silence.firstPacketDelays;
+  }
+
+  static async create(
+    producer: Producer,
+    worker: MediaWorker,
+    logger: Logger,
+    silence?: { options: SilenceOptions; onSilent: SilentTalkerHandler },
+  ): Promise<TalkerTap> {
     const capabilities: RtpCapabilities = {
       codecs: worker.router.rtpCapabilities.codecs,
       headerExtensions: [],
@@ -49,7 +79,7 @@ export class TalkerTap {
       rtpCapabilities: capabilities,
       paused: false,
     });
-    return new TalkerTap(producer, consumer, logger);
+    return new TalkerTap(producer, consumer, logger, silence);
   }
 
   /**
@@ -60,6 +90,7 @@ export class TalkerTap {
     if (this.#closed) return;
     stream.noteFence(grant.fence);
     this.#gates.set(stream.channelId, { stream, grant: { ...grant } });
+    this.#silence.opened(stream.channelId, grant.grantId);
     if (this.#producer.paused) await this.#producer.resume();
     this.#logger.debug(
       { channelId: stream.channelId, grantId: grant.grantId, fence: grant.fence },
@@ -69,6 +100,7 @@ export class TalkerTap {
 
   /** Stops forwarding into the channel's stream at once. */
   async close(channelId: string): Promise<void> {
+    this.#silence.closed(channelId);
     if (!this.#gates.delete(channelId)) return;
     this.#logger.debug({ channelId }, 'talk gate closed');
     if (this.#gates.size === 0 && !this.#producer.closed && !this.#producer.paused) {
@@ -77,6 +109,7 @@ export class TalkerTap {
   }
 
   #onRtp(packet: Buffer): void {
+    this.#silence.packet();
     for (const gate of this.#gates.values())
       gate.stream.forward(packet, gate.grant.grantId, gate.grant.fence);
   }
@@ -85,6 +118,7 @@ export class TalkerTap {
   dispose(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#silence.close();
     this.#gates.clear();
     this.#consumer.close();
   }

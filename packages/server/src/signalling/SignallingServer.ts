@@ -9,6 +9,7 @@ import type WebSocket from 'ws';
 import type { ChannelStreams } from '../media/ChannelStreams';
 import type { MediaWorker } from '../media/MediaWorker';
 import type { SessionMedia } from '../media/SessionMedia';
+import type { SilenceOptions } from '../media/SilenceWatch';
 import type { WorkerPool } from '../media/WorkerPool';
 import type { SignallingObserver } from '../observability/metrics';
 import type { AccessPolicy, AccessRemoved } from './AccessPolicy';
@@ -61,6 +62,8 @@ export interface SignallingServerOptions {
   maxSocketsPerAddress?: number;
   /** Sessions per user, resumable ones included (default 10). */
   maxSessionsPerUser?: number;
+  /** Frees the floor of a holder whose audio stops (see media/SilenceWatch). Default: off. */
+  silence?: SilenceOptions;
   /** The client address of an upgrade request (default: the TCP peer; see http/clientAddress). */
   clientAddress?: (request: IncomingMessage) => string;
 }
@@ -306,6 +309,7 @@ export class SignallingServer {
       streams: this.#options.streams,
       iceServers: () => this.#options.iceServers(userId),
       logger,
+      ...(this.#options.silence !== undefined ? { silence: this.#options.silence } : {}),
     });
   }
 
@@ -314,6 +318,15 @@ export class SignallingServer {
     media.events.on('transportState', (state) => session.notify('transportStateChanged', state));
     media.events.on('listenLost', ({ channelId }) => {
       this.#resetMedia(session, `The audio of channel ${channelId} was interrupted.`);
+    });
+    media.events.on('talkerSilent', ({ channelId, grantId }) => {
+      if (session.grantOn(channelId)?.grantId !== grantId) return;
+      // Revoked on this node (the holder's): floorRevoked 'media_timeout' to the holder, idle to everyone.
+      this.#options.floor
+        .revoke(channelId, session.identity.userId, 'media_timeout')
+        .catch((error: unknown) => {
+          session.logger.warn({ err: error, channelId }, 'could not revoke a silent holder');
+        });
     });
     media.events.on('transportLost', ({ direction }) => {
       this.#resetMedia(session, `The server lost this session's ${direction} transport.`);

@@ -2,6 +2,7 @@ import type { IceServer } from '@squelch/protocol';
 import type { Logger } from 'pino';
 import type { ChannelStreams } from '../media/ChannelStreams';
 import { SessionMedia } from '../media/SessionMedia';
+import type { SilenceOptions } from '../media/SilenceWatch';
 import type { WorkerPool } from '../media/WorkerPool';
 
 /** Creates a session's media on the least loaded live worker. */
@@ -10,11 +11,13 @@ export function createSessionMedia(options: {
   streams: ChannelStreams;
   iceServers: () => IceServer[];
   logger: Logger;
+  silence?: SilenceOptions;
 }): SessionMedia {
   return new SessionMedia({
     worker: options.pool.leastLoaded(),
     streams: options.streams,
     iceServers: options.iceServers,
     logger: options.logger,
+    ...(options.silence !== undefined ? { silence: options.silence } : {}),
   });
 }

@@ -32,5 +32,7 @@ export function endedText(reason: EndReason): string | null {
       return 'Transmission stopped: you were removed from the channel.';
     case 'disconnected':
       return 'Transmission stopped: the connection was lost.';
+    case 'media_timeout':
+      return 'Transmission stopped: no audio reached the server from this device.';
   }
 }
