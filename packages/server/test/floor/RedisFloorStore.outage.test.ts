@@ -60,6 +60,27 @@ describe('RedisFloorStore across Redis outages', () => {
     expect(expired.reason).toBe('expired');
   });
 
+  it('keeps fences growing across a restart of Redis that lost everything', async () => {
+    const [a, b] = await twoNodes();
+    const before: number[] = [];
+    for (let round = 0; round < 5; round += 1) {
+      const result = await (round % 2 === 0 ? a : b).acquire('ch', holder(round), 10_000);
+      if (!result.granted) throw new Error('not granted');
+      before.push(result.grant.fence);
+      await (round % 2 === 0 ? a : b).release('ch', result.grant.grantId);
+    }
+    const up = [a, b].map((store) => nextEvent(store.events, 'health', (health) => health === 'up', 20_000));
+    await server().stop();
+    await server().restart(); // no persistence: the counter is gone with the locks
+    await Promise.all(up);
+    const after = await b.acquire('ch', holder(9), 10_000);
+    if (!after.granted) throw new Error('not granted after the restart');
+    // The counter starts again from Redis's clock (microseconds), above every fence issued before.
+    expect(after.grant.fence).toBeGreaterThan(Math.max(...before));
+    const next = await b.release('ch', after.grant.grantId).then(() => a.acquire('ch', holder(8), 10_000));
+    expect(next.granted && next.grant.fence).toBe(after.grant.fence + 1);
+  });
+
   it('times a command out when Redis stops answering without closing the connection', async () => {
     const [store] = await twoNodes({ commandTimeoutMs: 300 });
     const pid = server().pid();
