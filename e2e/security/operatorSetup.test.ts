@@ -13,6 +13,11 @@ import { httpsRequest } from '../support/httpsGet';
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const ADMIN_CLI = path.join(REPO_ROOT, 'packages/server/src/cli/admin.ts');
 const DAY = 86_400_000;
+/**
+ * Each test starts whole node processes (tsx, embedded database, media workers): 5-10 s on an idle machine,
+ * measured up to 89 s on the shared test machine under heavy load. Startup time is not what these tests check.
+ */
+const NODE_START_MS = 150_000;
 
 /** The certificate a TLS client is shown by the server now. */
 function servedCertificate(url: string): Promise<X509Certificate> {
@@ -39,7 +44,7 @@ async function certificate(commonName: string, notBefore: Date, notAfter: Date) 
 }
 
 /** Operating a deployment: first administrator, demo accounts, certificates. Real node processes. */
-describe('operator setup', () => {
+describe('operator setup', { timeout: 2 * NODE_START_MS }, () => {
   const nodes: NodeProcess[] = [];
   const dirs: string[] = [];
 
@@ -49,7 +54,11 @@ describe('operator setup', () => {
     return dir;
   };
   const start = async (env: Record<string, string>, dataDir?: string): Promise<NodeProcess> => {
-    const node = await startNodeProcess({ env, ...(dataDir !== undefined ? { dataDir } : {}) });
+    const node = await startNodeProcess({
+      env,
+      startTimeoutMs: NODE_START_MS,
+      ...(dataDir !== undefined ? { dataDir } : {}),
+    });
     nodes.push(node);
     return node;
   };
