@@ -16,6 +16,7 @@ import type { ServiceContext } from './services/context';
 import { EventService } from './services/EventService';
 import { MeService } from './services/MeService';
 import { MembershipService } from './services/MembershipService';
+import { RosterService } from './roster/RosterService';
 import { TeamService } from './services/TeamService';
 import { UserService } from './services/UserService';
 import type { Identity, UserView } from './types';
@@ -60,6 +61,7 @@ export interface ControlPlaneServices {
   assignments: AssignmentService;
   me: MeService;
   audit: AuditService;
+  roster: RosterService;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -107,6 +109,7 @@ export class ControlPlane {
       assignments: new AssignmentService(this.#ctx),
       me: new MeService(this.#ctx),
       audit: new AuditService(this.#ctx),
+      roster: new RosterService(this.#ctx),
     };
   }
 

@@ -16,6 +16,7 @@ import { eventRoutes } from './events';
 import { memberRoutes } from './members';
 import { meRoutes } from './me';
 import { passwordRoutes } from './password';
+import { rosterRoutes } from './roster';
 import { teamRoutes } from './teams';
 import { userRoutes } from './users';
 
@@ -101,6 +102,7 @@ export async function registerApi(
         channelRoutes(privateScope, deps);
         assignmentRoutes(privateScope, deps);
         auditRoutes(privateScope, deps);
+        rosterRoutes(privateScope, deps);
         done();
       });
     },
