@@ -17,6 +17,7 @@ import { EventService } from './services/EventService';
 import { MeService } from './services/MeService';
 import { MembershipService } from './services/MembershipService';
 import { RosterService } from './roster/RosterService';
+import { SigninCodeService } from './signin/SigninCodeService';
 import { TeamService } from './services/TeamService';
 import { UserService } from './services/UserService';
 import type { Identity, UserView } from './types';
@@ -62,6 +63,7 @@ export interface ControlPlaneServices {
   me: MeService;
   audit: AuditService;
   roster: RosterService;
+  signinCodes: SigninCodeService;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -92,15 +94,16 @@ export class ControlPlane {
     this.refreshCookie = { secure: auth.secureCookies ?? true, maxAgeSec: refreshTokenTtlSec };
     const tokens = new AccessTokens(auth.jwtSecret, auth.accessTokenTtlSec ?? 900);
     const limiter = new LoginLimiter(auth.loginRateLimit ?? defaultLoginRateLimit);
+    const authService = new AuthService(
+      { ...this.#ctx, logger: logger.child({ module: 'auth' }) },
+      { hasher: this.#hasher, tokens, limiter },
+      {
+        refreshTokenTtlSec,
+        rotationGraceSec: auth.refreshRotationGraceSec ?? 10,
+      },
+    );
     this.services = {
-      auth: new AuthService(
-        { ...this.#ctx, logger: logger.child({ module: 'auth' }) },
-        { hasher: this.#hasher, tokens, limiter },
-        {
-          refreshTokenTtlSec,
-          rotationGraceSec: auth.refreshRotationGraceSec ?? 10,
-        },
-      ),
+      auth: authService,
       users: new UserService(this.#ctx, this.#hasher),
       events: new EventService(this.#ctx),
       memberships: new MembershipService(this.#ctx),
@@ -110,6 +113,10 @@ export class ControlPlane {
       me: new MeService(this.#ctx),
       audit: new AuditService(this.#ctx),
       roster: new RosterService(this.#ctx),
+      signinCodes: new SigninCodeService(
+        { ...this.#ctx, logger: logger.child({ module: 'signin-codes' }) },
+        { auth: authService, limiter },
+      ),
     };
   }
 

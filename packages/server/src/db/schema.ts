@@ -78,6 +78,19 @@ export interface RefreshTokensTable {
   revoked_reason: RefreshTokenRevocation | null;
 }
 
+/** A single-use sign-in code (link / QR code) for one person; only its hash is stored. */
+export interface SigninCodesTable {
+  id: Generated<string>;
+  user_id: string;
+  event_id: string;
+  code_hash: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+  revoked_at: Date | null;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   users: UsersTable;
@@ -88,6 +101,7 @@ export interface DB {
   channel_members: ChannelMembersTable;
   audit_log: AuditLogTable;
   refresh_tokens: RefreshTokensTable;
+  signin_codes: SigninCodesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -177,9 +177,9 @@ describeOnBackends('roster CSV import and export', (backend) => {
       for (const cell of row.split(',')) expect(cell).not.toMatch(/^"?[=+\-@]/);
     }
     const members = await w.asAdmin({ method: 'GET', url: `/api/events/${eventId}/members` });
-    expect(members.json<{ members: { displayName: string }[] }>().members.map((m) => m.displayName)).toContain(
-      "=cmd|' /C calc'!A0",
-    );
+    expect(
+      members.json<{ members: { displayName: string }[] }>().members.map((m) => m.displayName),
+    ).toContain("=cmd|' /C calc'!A0");
     const copy = await w.createEvent();
     expect((await apply(copy, exported)).statusCode).toBe(200);
     expect(await exportCsv(copy)).toBe(exported);
@@ -206,11 +206,9 @@ describeOnBackends('roster CSV import and export', (backend) => {
       [3, 'email'],
     ]);
     // ... but may create teams and channels and assign existing members.
-    const generalName = (
-      await w.asAdmin({ method: 'GET', url: `/api/events/${w.eventA}/members` })
-    ).json<{ members: { email: string; displayName: string }[] }>().members.find(
-      (m) => m.email === w.users.general.email,
-    )?.displayName;
+    const generalName = (await w.asAdmin({ method: 'GET', url: `/api/events/${w.eventA}/members` }))
+      .json<{ members: { email: string; displayName: string }[] }>()
+      .members.find((m) => m.email === w.users.general.email)?.displayName;
     const fine = await apply(
       w.eventA,
       `${HEADER}\n${w.users.general.email},${generalName ?? ''},general,Ops,Radio 1\n`,

@@ -157,6 +157,20 @@ export class AuthService {
     return this.#issue(updated, randomUUID());
   }
 
+  /**
+   * Starts a new session for a person whose identity was proven another way (a single-use sign-in code).
+   * Refused for a disabled account.
+   */
+  async startSession(userId: string): Promise<Session> {
+    const user = await findUserById(this.#ctx.db, userId);
+    if (user === undefined) throw notAuthenticated(SESSION_ENDED);
+    if (user.disabled) throw forbidden('This account is disabled.');
+    await this.#pruneExpired();
+    const session = await this.#issue(user, randomUUID());
+    this.#ctx.logger.info({ userId: user.id }, 'signed in with a code');
+    return session;
+  }
+
   /** Ends the session the refresh token belongs to. Unknown or missing tokens are ignored. */
   async logout(refreshToken: string | undefined): Promise<void> {
     if (refreshToken === undefined || refreshToken === '') return;

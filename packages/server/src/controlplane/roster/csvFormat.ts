@@ -97,7 +97,7 @@ export function parseRoster(text: string): ParsedRoster {
       relax_column_count: true,
       max_record_size: 64 * 1024,
       to: MAX_ROWS + 2,
-    }) as string[][];
+    }) satisfies string[][];
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines ?? 1;

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './001_initial';
+import { signinCodes } from './004_signin_codes';
 
 /**
  * Every migration, keyed by a name that sorts in the order they must run. Listed here (rather than found by
@@ -7,6 +8,7 @@ import { initial } from './001_initial';
  */
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
+  '004_signin_codes': signinCodes,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -17,6 +17,7 @@ import { memberRoutes } from './members';
 import { meRoutes } from './me';
 import { passwordRoutes } from './password';
 import { rosterRoutes } from './roster';
+import { signinCodeAuthRoutes, signinCodeRoutes } from './signinCodes';
 import { teamRoutes } from './teams';
 import { userRoutes } from './users';
 
@@ -89,6 +90,7 @@ export async function registerApi(
 
       await scope.register((publicScope, _options, done) => {
         authRoutes(publicScope, deps);
+        signinCodeAuthRoutes(publicScope, deps);
         done();
       });
       await scope.register((privateScope, _options, done) => {
@@ -103,6 +105,7 @@ export async function registerApi(
         assignmentRoutes(privateScope, deps);
         auditRoutes(privateScope, deps);
         rosterRoutes(privateScope, deps);
+        signinCodeRoutes(privateScope, deps);
         done();
       });
     },
