@@ -8,17 +8,19 @@ import { useCallback, useSyncExternalStore } from 'react';
  *   #/events/<id>/channels/<id>    the same, with one channel's assignments open
  *   #/events/<id>/members          an event's members and their roles
  *   #/events/<id>/settings         an event's name, description, deletion (admin)
+ *   #/events/<id>/roster           import and export of the event's roster as CSV
+ *   #/events/<id>/codes            single-use sign-in codes: printable QR cards and links
  *   #/users                        user accounts (admin)
  *   #/audit                        the audit log (admin)
  */
 export type AdminRoute =
   | { page: 'events' }
   | { page: 'event'; eventId: string; tab: 'teams'; channelId?: string }
-  | { page: 'event'; eventId: string; tab: 'members' | 'settings' }
+  | { page: 'event'; eventId: string; tab: 'members' | 'settings' | 'roster' | 'codes' }
   | { page: 'users' }
   | { page: 'audit' };
 
-export type EventTab = 'teams' | 'members' | 'settings';
+export type EventTab = 'teams' | 'members' | 'settings' | 'roster' | 'codes';
 
 export function parseRoute(hash: string): AdminRoute {
   const parts = hash
@@ -30,7 +32,9 @@ export function parseRoute(hash: string): AdminRoute {
   if (first === 'users') return { page: 'users' };
   if (first === 'audit') return { page: 'audit' };
   if (first === 'events' && eventId !== undefined) {
-    if (tab === 'members' || tab === 'settings') return { page: 'event', eventId, tab };
+    if (tab === 'members' || tab === 'settings' || tab === 'roster' || tab === 'codes') {
+      return { page: 'event', eventId, tab };
+    }
     if (tab === 'channels' && channelId !== undefined)
       return { page: 'event', eventId, tab: 'teams', channelId };
     return { page: 'event', eventId, tab: 'teams' };

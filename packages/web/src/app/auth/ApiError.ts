@@ -2,16 +2,22 @@
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
+  /** The whole answer of a refusal, for routes that say more than a sentence (a roster file's problems). */
+  readonly details: unknown;
 
-  constructor(code: string, message: string, status: number) {
+  constructor(code: string, message: string, status: number, details?: unknown) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
+    this.details = details;
   }
 }
 
-/** Reads an answer: JSON on success (undefined for 204), ApiError with the server's {error} otherwise. */
+/**
+ * Reads an answer: JSON on success (undefined for 204, the text itself for a non-JSON answer such as CSV),
+ * ApiError with the server's {error} otherwise.
+ */
 export async function readAnswer(response: Response): Promise<unknown> {
   const text = await response.text();
   let body: unknown;
@@ -19,6 +25,7 @@ export async function readAnswer(response: Response): Promise<unknown> {
     body = text === '' ? undefined : JSON.parse(text);
   } catch {
     body = undefined;
+    if (response.ok) return text;
   }
   if (response.ok) return body;
   const error =
@@ -33,7 +40,7 @@ export async function readAnswer(response: Response): Promise<unknown> {
     error !== null && 'message' in error && typeof error.message === 'string'
       ? error.message
       : `The server answered ${response.status}.`;
-  throw new ApiError(code, message, response.status);
+  throw new ApiError(code, message, response.status, body);
 }
 
 /** fetch() that turns a network failure into an ApiError a person can read. */

@@ -77,6 +77,24 @@ export class AuthSession extends Emitter<{ change: [AuthState] }> {
     this.#accept(await readAnswer(response));
   }
 
+  /**
+   * Signs in with a single-use code from a sign-in link. A refused code (used, expired, withdrawn) leaves the
+   * tab signed out with the server's sentence, shown on the sign-in screen.
+   */
+  async signInWithCode(code: string): Promise<void> {
+    try {
+      const response = await send('/api/auth/code', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+        credentials: 'same-origin',
+      });
+      this.#accept(await readAnswer(response));
+    } catch (error) {
+      this.#signedOut(error instanceof Error ? error.message : 'The sign-in link did not work.');
+    }
+  }
+
   async signOut(): Promise<void> {
     try {
       await send('/api/auth/logout', { method: 'POST', credentials: 'same-origin' });

@@ -6,11 +6,23 @@ import type { AuthState } from './AuthSession';
 export function useAuth(): { session: AuthSession; state: AuthState } {
   const [session] = useState(() => new AuthSession());
   useEffect(() => {
-    void session.restore();
+    const code = signinCodeInLocation();
+    void (code !== null ? session.signInWithCode(code) : session.restore());
   }, [session]);
   const state = useSyncExternalStore(
     (onChange) => session.on('change', onChange),
     () => session.state,
   );
   return { session, state };
+}
+
+/**
+ * The code of a sign-in link (`/signin#<code>`), taken out of the address bar so that it is neither kept in
+ * history nor shown again; null on any other page.
+ */
+function signinCodeInLocation(): string | null {
+  if (window.location.pathname !== '/signin') return null;
+  const code = window.location.hash.replace(/^#/, '');
+  window.history.replaceState(null, '', '/');
+  return code === '' ? null : code;
 }

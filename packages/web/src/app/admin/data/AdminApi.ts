@@ -6,6 +6,10 @@ import type {
   EventMember,
   EventRole,
   Membership,
+  RosterAnswer,
+  RosterProblem,
+  SigninCard,
+  SigninCodeItem,
   Team,
   TeamWithChannels,
   User,
@@ -93,6 +97,68 @@ export class AdminApi {
 
   async removeMember(eventId: string, userId: string): Promise<void> {
     await this.#send('DELETE', `/api/events/${id(eventId)}/members/${id(userId)}`);
+  }
+
+  // Roster import and export (CSV)
+
+  /** What importing the file would do; refusals come back as problems, not as an error. */
+  async previewRoster(eventId: string, csv: Blob): Promise<RosterAnswer> {
+    return this.#sendCsv(`/api/events/${id(eventId)}/roster/preview`, csv);
+  }
+
+  async importRoster(eventId: string, csv: Blob): Promise<RosterAnswer> {
+    return this.#sendCsv(`/api/events/${id(eventId)}/roster`, csv);
+  }
+
+  /** The roster as CSV text. */
+  async exportRoster(eventId: string): Promise<string> {
+    const body = await this.#fetch(`/api/events/${id(eventId)}/roster.csv`, {
+      headers: { accept: 'text/csv' },
+    });
+    if (typeof body !== 'string') throw new Error('The server sent an unexpected answer.');
+    return body;
+  }
+
+  async #sendCsv(path: string, csv: Blob): Promise<RosterAnswer> {
+    try {
+      return objectOf<RosterAnswer>(
+        await this.#fetch(path, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } }),
+      );
+    } catch (error) {
+      // A refused file: its problems ride on the error (see ApiError.details).
+      const details = (error as { details?: unknown }).details;
+      if (isRecord(details) && Array.isArray(details.problems)) {
+        return {
+          applied: false,
+          problems: details.problems as RosterProblem[],
+          message: (error as Error).message,
+        };
+      }
+      throw error;
+    }
+  }
+
+  // Sign-in codes
+
+  async createSigninCodes(
+    eventId: string,
+    input: { userIds?: string[]; teamId?: string; ttlSec: number },
+  ): Promise<SigninCard[]> {
+    return listIn<SigninCard>(
+      await this.#send('POST', `/api/events/${id(eventId)}/signin-codes`, input),
+      'cards',
+    );
+  }
+
+  async listSigninCodes(eventId: string, offset: number, limit: number): Promise<SigninCodeItem[]> {
+    return listIn<SigninCodeItem>(
+      await this.#get(`/api/events/${id(eventId)}/signin-codes?limit=${limit}&offset=${offset}`),
+      'codes',
+    );
+  }
+
+  async revokeSigninCode(codeId: string): Promise<void> {
+    await this.#send('DELETE', `/api/signin-codes/${id(codeId)}`);
   }
 
   // Teams and channels

@@ -74,3 +74,53 @@ export interface AuditEntry {
 export interface TeamWithChannels extends Team {
   channels: Channel[];
 }
+
+/** One problem of a roster file; line 1 is the header. */
+export interface RosterProblem {
+  line: number;
+  column: string | null;
+  reason: string;
+}
+
+export interface RosterPlan {
+  createUsers: { line: number; email: string; name: string }[];
+  renameUsers: { line: number; email: string; from: string; to: string }[];
+  addMembers: { line: number; email: string; role: EventRole }[];
+  changeRoles: { line: number; email: string; from: EventRole; to: EventRole }[];
+  createTeams: { line: number; team: string }[];
+  createChannels: { line: number; team: string; channel: string }[];
+  assign: { line: number; email: string; team: string; channel: string }[];
+  problems: RosterProblem[];
+}
+
+/** The answer of a preview or an import; a refused file has problems and no plan. */
+export interface RosterAnswer {
+  applied?: boolean;
+  plan?: RosterPlan;
+  problems?: RosterProblem[];
+  message?: string;
+}
+
+/** A new sign-in code: shown once, as a card to print or a link to send. */
+export interface SigninCard {
+  id: string;
+  userId: string;
+  email: string;
+  displayName: string;
+  team: string | null;
+  code: string;
+  link: string;
+  qrSvg: string;
+  expiresAt: string;
+}
+
+export interface SigninCodeItem {
+  id: string;
+  userId: string;
+  email: string;
+  displayName: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+  revokedAt: string | null;
+}

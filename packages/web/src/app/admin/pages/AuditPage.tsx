@@ -26,6 +26,11 @@ const ACTIONS: Record<string, string> = {
   'user.update': 'Changed user',
   'user.password_reset': 'Reset password',
   'demo.seed': 'Seeded demo data',
+  'event.import': 'Imported roster',
+  'event.export': 'Exported roster',
+  'signin_code.create': 'Created sign-in codes',
+  'signin_code.use': 'Signed in with a code',
+  'signin_code.revoke': 'Revoked sign-in code',
 };
 
 const TARGETS: Record<string, string> = {
@@ -35,6 +40,7 @@ const TARGETS: Record<string, string> = {
   channel: 'Channel',
   channel_member: 'Assignment',
   user: 'User',
+  signin_code: 'Sign-in code',
 };
 
 interface Names {

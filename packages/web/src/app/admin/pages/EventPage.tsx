@@ -5,6 +5,8 @@ import { formatRoute, type EventTab } from '../route';
 import { ErrorNote, Loading } from '../ui/Notes';
 import { EventSettings } from './EventSettings';
 import { MembersTab } from './MembersTab';
+import { RosterTab } from './RosterTab';
+import { SigninCodesTab } from './SigninCodesTab';
 import { TeamsTab } from './TeamsTab';
 
 interface Props {
@@ -16,6 +18,8 @@ interface Props {
 const TABS: { tab: EventTab; label: string; adminOnly: boolean }[] = [
   { tab: 'teams', label: 'Teams & channels', adminOnly: false },
   { tab: 'members', label: 'Members & roles', adminOnly: false },
+  { tab: 'roster', label: 'Import & export', adminOnly: false },
+  { tab: 'codes', label: 'Sign-in codes', adminOnly: false },
   { tab: 'settings', label: 'Settings', adminOnly: true },
 ];
 
@@ -60,6 +64,8 @@ export function EventPage({ eventId, tab, channelId }: Props) {
           </nav>
           {tab === 'teams' && <TeamsTab eventId={eventId} channelId={channelId} />}
           {tab === 'members' && <MembersTab eventId={eventId} />}
+          {tab === 'roster' && <RosterTab eventId={eventId} />}
+          {tab === 'codes' && <SigninCodesTab eventId={eventId} eventName={event.data.name} />}
           {tab === 'settings' && <EventSettings key={eventId} event={event.data} onSaved={event.reload} />}
         </>
       )}
