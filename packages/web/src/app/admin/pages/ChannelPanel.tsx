@@ -7,6 +7,7 @@ import { matches, plural, roleLabel } from '../ui/format';
 import { ErrorNote, Loading } from '../ui/Notes';
 import { Person } from '../ui/Person';
 import { useAction } from '../ui/useAction';
+import { usePaged } from '../ui/usePaged';
 
 interface Props {
   channel: Channel;
@@ -45,6 +46,7 @@ export function ChannelPanel({ channel, teamName, onClose }: Props) {
   const roster = useLoad(load);
 
   const assignedIds = new Set(roster.data?.assigned.map((m) => m.userId));
+  const assigned = usePaged(roster.data?.assigned ?? []);
   const candidates = (roster.data?.members ?? []).filter(
     (m) => !assignedIds.has(m.userId) && matches(filter, m.displayName, m.email),
   );
@@ -76,7 +78,7 @@ export function ChannelPanel({ channel, teamName, onClose }: Props) {
             <p className="adm-muted">Nobody is assigned yet. Dispatchers of the event can use it anyway.</p>
           ) : (
             <ul className="adm-people" aria-label="Assigned people">
-              {roster.data.assigned.map((person) => (
+              {assigned.shown.map((person) => (
                 <li key={person.userId}>
                   <Person name={person.displayName} email={person.email}>
                     {person.disabled && <span className="adm-badge adm-badge-off">Disabled</span>}
@@ -94,6 +96,7 @@ export function ChannelPanel({ channel, teamName, onClose }: Props) {
               ))}
             </ul>
           )}
+          {assigned.pager}
 
           <h4>Assign members of the event</h4>
           {roster.data.members.length === 0 ? (

@@ -6,6 +6,7 @@ import { ConfirmButton } from '../ui/ConfirmButton';
 import { matches, plural, roleLabel } from '../ui/format';
 import { ErrorNote, Loading } from '../ui/Notes';
 import { useAction } from '../ui/useAction';
+import { usePaged } from '../ui/usePaged';
 import { AddMembers } from './AddMembers';
 
 /** Who belongs to the event and in which role. Admins change it; the event's dispatchers look. */
@@ -15,7 +16,8 @@ export function MembersTab({ eventId }: { eventId: string }) {
   const filterId = useId();
   const load = useCallback(() => api.listMembers(eventId), [api, eventId]);
   const members = useLoad(load);
-  const shown = (members.data ?? []).filter((m) => matches(filter, m.displayName, m.email));
+  const found = (members.data ?? []).filter((m) => matches(filter, m.displayName, m.email));
+  const { shown, pager } = usePaged(found);
   const dispatchers = (members.data ?? []).filter((m) => m.role === 'dispatch').length;
 
   return (
@@ -65,6 +67,7 @@ export function MembersTab({ eventId }: { eventId: string }) {
             </tbody>
           </table>
         )}
+        {pager}
       </section>
     </div>
   );
