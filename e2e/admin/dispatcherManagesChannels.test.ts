@@ -51,6 +51,8 @@ describe('a dispatcher in the management pages', () => {
     await expect(tabs.getByRole('link').allInnerTexts()).resolves.toEqual([
       'Teams & channels',
       'Members & roles',
+      'Import & export',
+      'Sign-in codes',
     ]);
     await screenshot(page, 'dispatch-event');
   });
