@@ -60,7 +60,7 @@ const EnvSchema = z.object({
   SQUELCH_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),
   SQUELCH_TRUST_PROXY: z.string().optional(),
   SQUELCH_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1200),
-  SQUELCH_LOGIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
+  SQUELCH_LOGIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
   SQUELCH_LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(50),
   SQUELCH_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SQUELCH_DEV_PAGES: bool.default(false),

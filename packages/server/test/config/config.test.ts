@@ -8,7 +8,24 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ kind: 'pglite', dataDir: '/srv/squelch/.data/db' });
     expect(config.redisUrl).toBeUndefined();
     expect(config.media.opusPtime).toBe(20);
-    expect(config.floor).toEqual({ ttlMs: 30_000, maxDurationMs: 60_000 });
+    expect(config.floor).toEqual({
+      ttlMs: 30_000,
+      maxDurationMs: 60_000,
+      mediaTimeoutMs: 2000,
+      firstPacketGraceMs: 1000,
+    });
+    expect(config.seedDemo).toBe(true);
+    expect(config.security).toEqual({
+      allowedOrigins: [],
+      maxSocketsPerAddress: 500,
+      maxSessionsPerUser: 10,
+      trustProxy: false,
+      apiRateLimitPerMinute: 1200,
+      loginMaxPerAddress: 100,
+      loginMaxPerAccount: 50,
+      metricsToken: undefined,
+      devPages: false,
+    });
     expect(config.turn).toBeUndefined();
     expect(config.media.workers).toBeGreaterThanOrEqual(1);
   });
@@ -25,6 +42,33 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/squelch' });
     expect(config.redisUrl).toBe('redis://cache:6379');
     expect(config.media.opusPtime).toBe(10);
+  });
+
+  it('reads the security settings and refuses malformed origins and proxy lists', () => {
+    const config = loadConfig(
+      {
+        SQUELCH_ALLOWED_ORIGINS: 'https://console.example.org, https://radio.example.org:8443',
+        SQUELCH_TRUST_PROXY: '127.0.0.1,10.0.0.0/8',
+        SQUELCH_METRICS_TOKEN: 'a-long-operator-token',
+      },
+      '/',
+    );
+    expect(config.security.allowedOrigins).toEqual([
+      'https://console.example.org',
+      'https://radio.example.org:8443',
+    ]);
+    expect(config.security.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    expect(loadConfig({ SQUELCH_TRUST_PROXY: '2' }, '/').security.trustProxy).toBe(2);
+    expect(() =>
+      loadConfig(
+        {
+          SQUELCH_ALLOWED_ORIGINS: 'evil',
+          SQUELCH_TRUST_PROXY: 'proxy.example.org',
+          SQUELCH_METRICS_TOKEN: 'x',
+        },
+        '/',
+      ),
+    ).toThrow(/SQUELCH_ALLOWED_ORIGINS[\s\S]*SQUELCH_TRUST_PROXY|SQUELCH_METRICS_TOKEN/);
   });
 
   it('lists every problem at once', () => {
