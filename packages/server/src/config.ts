@@ -64,6 +64,9 @@ const EnvSchema = z.object({
   SQUELCH_LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(50),
   SQUELCH_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SQUELCH_DEV_PAGES: bool.default(false),
+  SQUELCH_RECORDINGS_DIR: z.string().min(1).optional(),
+  SQUELCH_RECORDINGS_MIN_FREE_MB: z.coerce.number().int().min(1).default(256),
+  SQUELCH_RECORDINGS_SWEEP_S: z.coerce.number().int().min(1).max(86_400).default(300),
 });
 
 export interface Config {
@@ -86,6 +89,7 @@ export interface Config {
   floor: { ttlMs: number; maxDurationMs: number; mediaTimeoutMs: number; firstPacketGraceMs: number };
   turn: { urls: string[]; secret: string; ttlSec: number } | undefined;
   tonesDir: string | undefined;
+  recordings: { directory: string; minFreeBytes: number; sweepIntervalMs: number };
   security: {
     /** Origins allowed to open the signalling socket besides the server's own. */
     allowedOrigins: string[];
@@ -221,6 +225,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
           }
         : undefined,
     tonesDir: e.SQUELCH_TONES_DIR && path.resolve(cwd, e.SQUELCH_TONES_DIR),
+    recordings: {
+      directory: path.resolve(cwd, e.SQUELCH_RECORDINGS_DIR ?? path.join(dataDir, 'recordings')),
+      minFreeBytes: e.SQUELCH_RECORDINGS_MIN_FREE_MB * 1_048_576,
+      sweepIntervalMs: e.SQUELCH_RECORDINGS_SWEEP_S * 1000,
+    },
     security: {
       allowedOrigins,
       maxSocketsPerAddress: e.SQUELCH_MAX_SOCKETS_PER_ADDRESS,

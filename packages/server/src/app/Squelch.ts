@@ -21,6 +21,8 @@ import { ChannelStreams } from '../media/ChannelStreams';
 import { turnIceServers } from '../media/turnCredentials';
 import { WorkerPool } from '../media/WorkerPool';
 import { Metrics } from '../observability/metrics';
+import { Recordings } from '../recordings/Recordings';
+import { transmissionRoutes } from '../recordings/routes';
 import type { MetricsSnapshot } from '../observability/metrics';
 import { SignallingServer } from '../signalling/SignallingServer';
 import { AccessBus } from './accessBus';
@@ -47,7 +49,7 @@ export interface SquelchOptions {
  * One Squelch server node: control plane, floor service, media workers, HTTPS + WSS. This is the owner of
  * everything the process runs; close() shuts it down in order:
  * signalling (clients told to reconnect, sessions closed, floors released) → HTTP → floor service → floor
- * store → channel streams → media workers → control plane (database).
+ * store → channel streams → media workers → recordings (those in progress completed) → control plane (database).
  */
 export class Squelch {
   readonly config: Config;
@@ -58,6 +60,7 @@ export class Squelch {
   readonly streams: ChannelStreams;
   readonly http: FastifyInstance;
   readonly signalling: SignallingServer;
+  readonly recordings: Recordings;
   readonly #accessBus: AccessBus;
   readonly #stopAccess: () => void;
   /** Demo accounts created on this start (only on the first start of an empty database). */
@@ -74,6 +77,7 @@ export class Squelch {
     streams: ChannelStreams;
     http: FastifyInstance;
     signalling: SignallingServer;
+    recordings: Recordings;
     accessBus: AccessBus;
     stopAccess: () => void;
     seededAccounts: DemoAccount[] | null;
@@ -89,6 +93,7 @@ export class Squelch {
     this.streams = parts.streams;
     this.http = parts.http;
     this.signalling = parts.signalling;
+    this.recordings = parts.recordings;
     this.seededAccounts = parts.seededAccounts;
     this.#logger = parts.logger;
   }
@@ -114,6 +119,13 @@ export class Squelch {
         logger,
       });
       cleanup.push(() => controlPlane.close());
+      const recordings = await Recordings.start({
+        ...config.recordings,
+        nodeId: config.nodeId,
+        db: controlPlane.db,
+        logger,
+      });
+      cleanup.push(() => recordings.close());
       const seededAccounts = config.seedDemo ? await controlPlane.seedDemoIfEmpty() : null;
 
       const floorStore: FloorStore =
@@ -159,11 +171,14 @@ export class Squelch {
           { name: 'floorStore', check: () => floorStore.isHealthy() },
           { name: 'database', check: () => databaseReachable(controlPlane) },
         ],
+        notices: () => ({ recording: recordings.disk.notice }),
       });
       cleanup.push(() => http.close());
       await registerApi(http, controlPlane, logger, {
         rateLimitPerMinute: config.security.apiRateLimitPerMinute,
         docsToken: config.security.metricsToken,
+        privateRoutes: (scope) =>
+          transmissionRoutes(scope, { transmissions: recordings.service, directory: recordings.directory }),
       });
       registerTones(http, { tonesDir: config.tonesDir, builtinDir: BUILTIN_TONES_DIR });
 
@@ -199,6 +214,7 @@ export class Squelch {
         pool,
         streams,
         iceServers: (userId) => (turn === undefined ? [] : turnIceServers(turn, userId)),
+        recorder: recordings.recorder,
         observer: metrics,
         logger,
         allowedOrigins: config.security.allowedOrigins,
@@ -223,6 +239,7 @@ export class Squelch {
         streams,
         http,
         signalling,
+        recordings,
         accessBus,
         stopAccess: access.stop,
         seededAccounts,
@@ -289,6 +306,7 @@ export class Squelch {
       ['floorStore', () => this.floorStore.close()],
       ['streams', () => this.streams.close()],
       ['workers', () => this.pool.close()],
+      ['recordings', () => this.recordings.close()],
       ['controlPlane', () => this.controlPlane.close()],
     ];
     for (const [name, step] of steps) {

@@ -9,6 +9,7 @@ import { PasswordHasher, defaultPasswordHashing, type PasswordHashingOptions } f
 import { bootstrapAdmin, type InitialAdmin } from './bootstrapAdmin';
 import { seedDemoIfEmpty, type DemoAccount } from './demoSeed';
 import type { ControlPlaneEvents } from './events';
+import type { Executor } from './repositories/executor';
 import { AssignmentService } from './services/AssignmentService';
 import { AuditService } from './services/AuditService';
 import { ChannelService } from './services/ChannelService';
@@ -133,6 +134,11 @@ export class ControlPlane {
   /** The identity behind a valid access token of an enabled user, as of now; null otherwise. */
   verifyAccessToken(token: string): Promise<Identity | null> {
     return this.services.auth.verifyAccessToken(token);
+  }
+
+  /** The database, for rooms beside the control plane that keep tables of their own (recordings). */
+  get db(): Executor {
+    return this.#ctx.db;
   }
 
   /** Whether the user may use (listen and talk on) the channel now. */

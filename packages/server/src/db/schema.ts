@@ -22,6 +22,8 @@ export interface EventsTable {
   id: Generated<string>;
   name: string;
   description: Generated<string>;
+  /** Hours a transmission recording is kept; 0 = the event is not recorded. */
+  recording_retention_hours: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -91,6 +93,24 @@ export interface SigninCodesTable {
   revoked_at: Date | null;
 }
 
+export interface TransmissionsTable {
+  id: Generated<string>;
+  event_id: string;
+  channel_id: string;
+  talker_id: string | null;
+  talker_name: string;
+  grant_id: string;
+  /** bigint: read back as a string by the drivers. */
+  grant_number: ColumnType<string | null, number | null | undefined, never>;
+  emergency: Generated<boolean>;
+  started_at: Date;
+  duration_ms: number;
+  bytes: number;
+  node_id: string;
+  /** Path of the Ogg Opus file, relative to the recordings directory. */
+  file: string;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   users: UsersTable;
@@ -102,6 +122,7 @@ export interface DB {
   audit_log: AuditLogTable;
   refresh_tokens: RefreshTokensTable;
   signin_codes: SigninCodesTable;
+  transmissions: TransmissionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

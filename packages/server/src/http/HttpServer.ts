@@ -23,6 +23,8 @@ export interface HttpServerOptions {
   trustProxy?: boolean | string[] | ((address: string, hop: number) => boolean);
   /** Serve the hand-test page (lab.html) and source maps. Default false. */
   devPages?: boolean;
+  /** Conditions /readyz reports without failing readiness (e.g. recording paused), by name. */
+  notices?: () => Record<string, string | undefined>;
 }
 
 /**
@@ -99,7 +101,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     );
     const checks = Object.fromEntries(results);
     const ready = results.every(([, ok]) => ok);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+    const notices = Object.fromEntries(
+      Object.entries(options.notices?.() ?? {}).filter(([, text]) => text !== undefined),
+    );
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks, notices });
   });
 
   if (fs.existsSync(path.join(options.webRoot, 'index.html'))) {

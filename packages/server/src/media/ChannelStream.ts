@@ -101,16 +101,19 @@ export class ChannelStream {
   /**
    * Feeds one RTP packet of the current talker into the stream. `segmentKey` identifies the talker's grant;
    * a new key starts a new segment (sequence and timestamp continue from the previous talker's). A packet of a
-   * grant older than the newest known one (`fence` below it) is dropped: fencing.
+   * grant older than the newest known one (`fence` below it) is dropped: fencing. Returns whether the packet was
+   * forwarded to the listeners.
    */
-  forward(packet: Buffer, segmentKey: string, fence: number): void {
-    if (this.closed) return;
+  forward(packet: Buffer, segmentKey: string, fence: number): boolean {
+    if (this.closed) return false;
     if (fence < this.#newestFence) {
       this.#staleDropped += 1;
-      return;
+      return false;
     }
     const rewritten = this.#rewriter.rewrite(packet, segmentKey);
-    if (rewritten !== null) this.producer.send(rewritten);
+    if (rewritten === null) return false;
+    this.producer.send(rewritten);
+    return true;
   }
 
   /** The id of a producer carrying this stream on `worker`'s router (the stream itself, or a pipe of it). */

@@ -15,11 +15,16 @@ import type { MediaWorker } from './MediaWorker';
 import { TalkerTap } from './TalkerTap';
 import type { TalkGrant } from './TalkerTap';
 import type { SilenceOptions } from './SilenceWatch';
+import type { TalkRecorder } from './TalkRecorder';
 
 export interface SessionMediaOptions {
   worker: MediaWorker;
   streams: ChannelStreams;
   iceServers: () => IceServer[];
+  /** Records this session's transmissions (see TalkRecorder). */
+  recorder?: TalkRecorder;
+  /** Who talks through this session (written with each recording). */
+  talker: { userId: string; displayName: string };
   logger: Logger;
   /** The silent-holder watch of this session's talk gates (off when absent). */
   silence?: SilenceOptions;
@@ -55,6 +60,8 @@ export class SessionMedia {
   readonly events: TypedEmitter<SessionMediaEvents>;
   readonly #streams: ChannelStreams;
   readonly #iceServers: () => IceServer[];
+  readonly #recorder: TalkRecorder | undefined;
+  readonly #talker: { userId: string; displayName: string };
   readonly #logger: Logger;
   readonly #silence: SilenceOptions | undefined;
   readonly #transports: { send?: WebRtcTransport; recv?: WebRtcTransport } = {};
@@ -68,6 +75,8 @@ export class SessionMedia {
     this.worker = options.worker;
     this.#streams = options.streams;
     this.#iceServers = options.iceServers;
+    this.#recorder = options.recorder;
+    this.#talker = options.talker;
     this.#logger = options.logger;
     this.#silence = options.silence;
     this.events = new TypedEmitter<SessionMediaEvents>(options.logger);
@@ -249,7 +258,16 @@ export class SessionMedia {
     const tap = this.#tap;
     if (listening === undefined || tap === undefined) return false;
     listening.selfMuted = true;
-    await Promise.all([tap.open(listening.lease.stream, grant), listening.consumer.pause()]);
+    const recording = tap.isOpen(channelId, grant.grantId)
+      ? undefined
+      : this.#recorder?.begin({
+          channelId,
+          grantId: grant.grantId,
+          grantNumber: grant.fence,
+          talkerId: this.#talker.userId,
+          talkerName: this.#talker.displayName,
+        });
+    await Promise.all([tap.open(listening.lease.stream, grant, recording), listening.consumer.pause()]);
     return true;
   }
 

@@ -7,6 +7,7 @@ import type { SilenceOptions } from './SilenceWatch';
 
 /** What the tap reports when the holder of an open gate has been silent too long. */
 export type SilentTalkerHandler = (event: { channelId: string; grantId: string; silentMs: number }) => void;
+import type { TalkRecording } from './TalkRecorder';
 
 /** The floor grant a gate is opened for: its id (the stream's segment key) and its fencing number. */
 export interface TalkGrant {
@@ -17,6 +18,7 @@ export interface TalkGrant {
 interface Gate {
   stream: ChannelStream;
   grant: TalkGrant;
+  recording: TalkRecording | undefined;
 }
 
 /**
@@ -28,7 +30,11 @@ interface Gate {
  * "audio from anyone not holding the floor never reaches a listener" is enforced: a client that keeps sending
  * after a revoke is simply not forwarded.
  *
- * Ownership: the tap owns its DirectTransport consumer; it does not own the producer or the streams.
+ * Each open gate may carry a recording of the transmission (see TalkRecorder): it receives exactly the packets
+ * forwarded, and is ended when the gate closes.
+ *
+ * Ownership: the tap owns its DirectTransport consumer and its gates' recordings (ended on close/dispose); it
+ * does not own the producer or the streams.
  */
 export class TalkerTap {
   readonly #producer: Producer;
@@ -86,10 +92,20 @@ export class TalkerTap {
    * Starts forwarding into `stream` under the given floor grant. The stream learns the grant's fencing number,
    * so audio of any older grant stops being forwarded into it at once.
    */
-  async open(stream: ChannelStream, grant: TalkGrant): Promise<void> {
-    if (this.#closed) return;
+  async open(stream: ChannelStream, grant: TalkGrant, recording?: TalkRecording): Promise<void> {
+    if (this.#closed) {
+      recording?.end();
+      return;
+    }
     stream.noteFence(grant.fence);
-    this.#gates.set(stream.channelId, { stream, grant: { ...grant } });
+    const previous = this.#gates.get(stream.channelId);
+    let kept = recording;
+    if (previous !== undefined) {
+      // Reopened under the same grant (a resumed session): the transmission, and its recording, go on.
+      if (previous.grant.grantId === grant.grantId && recording === undefined) kept = previous.recording;
+      else if (previous.recording !== recording) previous.recording?.end();
+    }
+    this.#gates.set(stream.channelId, { stream, grant: { ...grant }, recording: kept });
     this.#silence.opened(stream.channelId, grant.grantId);
     if (this.#producer.paused) await this.#producer.resume();
     this.#logger.debug(
@@ -98,10 +114,18 @@ export class TalkerTap {
     );
   }
 
+  /** Whether the gate into the channel is open under this grant. */
+  isOpen(channelId: string, grantId: string): boolean {
+    return this.#gates.get(channelId)?.grant.grantId === grantId;
+  }
+
   /** Stops forwarding into the channel's stream at once. */
   async close(channelId: string): Promise<void> {
     this.#silence.closed(channelId);
-    if (!this.#gates.delete(channelId)) return;
+    const gate = this.#gates.get(channelId);
+    if (gate === undefined) return;
+    this.#gates.delete(channelId);
+    gate.recording?.end();
     this.#logger.debug({ channelId }, 'talk gate closed');
     if (this.#gates.size === 0 && !this.#producer.closed && !this.#producer.paused) {
       await this.#producer.pause();
@@ -110,8 +134,9 @@ export class TalkerTap {
 
   #onRtp(packet: Buffer): void {
     this.#silence.packet();
-    for (const gate of this.#gates.values())
-      gate.stream.forward(packet, gate.grant.grantId, gate.grant.fence);
+    for (const gate of this.#gates.values()) {
+      if (gate.stream.forward(packet, gate.grant.grantId, gate.grant.fence)) gate.recording?.packet(packet);
+    }
   }
 
   /** Closes every gate and the tap's consumer. */
@@ -119,6 +144,7 @@ export class TalkerTap {
     if (this.#closed) return;
     this.#closed = true;
     this.#silence.close();
+    for (const gate of this.#gates.values()) gate.recording?.end();
     this.#gates.clear();
     this.#consumer.close();
   }

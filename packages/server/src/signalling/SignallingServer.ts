@@ -23,6 +23,7 @@ import { SessionRegistry } from './SessionRegistry';
 import { UpgradeAdmission } from './UpgradeAdmission';
 import { wireFloorEvents } from './floorEvents';
 import { createSessionMedia } from './sessionMedia';
+import type { TalkRecorder } from '../media/TalkRecorder';
 
 const STATUS_TEXT: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' };
 
@@ -50,6 +51,8 @@ export interface SignallingServerOptions {
   pool: WorkerPool;
   streams: ChannelStreams;
   iceServers: (userId: string) => IceServer[];
+  /** Records each transmission that enters on this node (absent: nothing is recorded). */
+  recorder?: TalkRecorder;
   observer: SignallingObserver;
   logger: Logger;
   authTimeoutMs?: number;
@@ -277,7 +280,7 @@ export class SignallingServer {
     const session = new Session({
       id: sessionId,
       identity,
-      media: this.#newMedia(identity.userId, logger),
+      media: this.#newMedia(identity, logger),
       connection,
       logger,
     });
@@ -303,11 +306,13 @@ export class SignallingServer {
     };
   }
 
-  #newMedia(userId: string, logger: Logger): SessionMedia {
+  #newMedia(talker: { userId: string; displayName: string }, logger: Logger): SessionMedia {
     return createSessionMedia({
       pool: this.#options.pool,
       streams: this.#options.streams,
-      iceServers: () => this.#options.iceServers(userId),
+      iceServers: () => this.#options.iceServers(talker.userId),
+      ...(this.#options.recorder !== undefined ? { recorder: this.#options.recorder } : {}),
+      talker,
       logger,
       ...(this.#options.silence !== undefined ? { silence: this.#options.silence } : {}),
     });
@@ -362,7 +367,7 @@ export class SignallingServer {
     // media's listeners are removed when it is replaced.
     for (const channelId of [...session.joined]) this.registry.leave(session, channelId);
     try {
-      session.replaceMedia(this.#newMedia(session.identity.userId, session.logger));
+      session.replaceMedia(this.#newMedia(session.identity, session.logger));
     } catch (error) {
       session.logger.error({ err: error }, 'no media worker for a session reset; closing the session');
       session.connection?.close(CloseCode.Reset, 'media unavailable');

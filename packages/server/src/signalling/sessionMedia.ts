@@ -1,5 +1,6 @@
 import type { IceServer } from '@squelch/protocol';
 import type { Logger } from 'pino';
+import type { TalkRecorder } from '../media/TalkRecorder';
 import type { ChannelStreams } from '../media/ChannelStreams';
 import { SessionMedia } from '../media/SessionMedia';
 import type { SilenceOptions } from '../media/SilenceWatch';
@@ -10,6 +11,8 @@ export function createSessionMedia(options: {
   pool: WorkerPool;
   streams: ChannelStreams;
   iceServers: () => IceServer[];
+  recorder?: TalkRecorder;
+  talker: { userId: string; displayName: string };
   logger: Logger;
   silence?: SilenceOptions;
 }): SessionMedia {
@@ -17,6 +20,8 @@ export function createSessionMedia(options: {
     worker: options.pool.leastLoaded(),
     streams: options.streams,
     iceServers: options.iceServers,
+    ...(options.recorder !== undefined ? { recorder: options.recorder } : {}),
+    talker: options.talker,
     logger: options.logger,
     ...(options.silence !== undefined ? { silence: options.silence } : {}),
   });

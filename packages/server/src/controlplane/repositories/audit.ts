@@ -5,7 +5,15 @@ export interface AuditEntry {
   actorId: string | null;
   /** Dotted verb, e.g. `channel.create`, `event_member.set`. */
   action: string;
-  targetType: 'user' | 'event' | 'team' | 'channel' | 'event_member' | 'channel_member' | 'signin_code';
+  targetType:
+    | 'user'
+    | 'event'
+    | 'team'
+    | 'channel'
+    | 'event_member'
+    | 'channel_member'
+    | 'signin_code'
+    | 'transmission';
   targetId: string | null;
   /** What changed. Never passwords or tokens. */
   details?: Record<string, unknown>;

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './001_initial';
 import { signinCodes } from './004_signin_codes';
+import { transmissions } from './005_transmissions';
 
 /**
  * Every migration, keyed by a name that sorts in the order they must run. Listed here (rather than found by
@@ -9,6 +10,7 @@ import { signinCodes } from './004_signin_codes';
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '004_signin_codes': signinCodes,
+  '005_transmissions': transmissions,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -34,6 +34,8 @@ export interface ApiOptions {
   rateLimitPerMinute?: number;
   /** When set, the OpenAPI document needs `Authorization: Bearer <token>`. */
   docsToken?: string | undefined;
+  /** More routes for the authenticated scope, from rooms beside the control plane (recordings). */
+  privateRoutes?: (scope: FastifyInstance) => void;
 }
 
 export async function registerApi(
@@ -106,6 +108,7 @@ export async function registerApi(
         auditRoutes(privateScope, deps);
         rosterRoutes(privateScope, deps);
         signinCodeRoutes(privateScope, deps);
+        options.privateRoutes?.(privateScope);
         done();
       });
     },

@@ -1,0 +1,180 @@
+/**
+ * A small Ogg Opus (RFC 7845) writer: it wraps Opus packets as they are, without re-encoding, into Ogg pages
+ * (RFC 3533). The output is a complete, playable file once `finish()`'s bytes are written.
+ */
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let i = 0; i < 256; i += 1) {
+    let r = i << 24;
+    for (let bit = 0; bit < 8; bit += 1) r = r & 0x8000_0000 ? (r << 1) ^ 0x04c1_1db7 : r << 1;
+    table[i] = r >>> 0;
+  }
+  return table;
+})();
+
+/** Ogg's CRC-32 (polynomial 0x04c11db7, not reflected, initial value 0). */
+export function oggCrc(data: Uint8Array): number {
+  let crc = 0;
+  for (const byte of data) crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ byte) & 0xff]!) >>> 0;
+  return crc;
+}
+
+const FRAME_MS_CELT = [2.5, 5, 10, 20] as const;
+const FRAME_MS_SILK = [10, 20, 40, 60] as const;
+
+/** Number of 48 kHz samples an Opus packet decodes to, from its TOC byte (RFC 6716 §3.1); 0 if malformed. */
+export function opusPacketSamples(packet: Uint8Array): number {
+  const toc = packet[0];
+  if (toc === undefined) return 0;
+  const config = toc >> 3;
+  let frameMs: number;
+  if (config < 12) frameMs = FRAME_MS_SILK[config % 4]!;
+  else if (config < 16) frameMs = config % 2 === 0 ? 10 : 20;
+  else frameMs = FRAME_MS_CELT[config % 4]!;
+  const code = toc & 0x03;
+  let frames: number;
+  if (code === 0) frames = 1;
+  else if (code !== 3) frames = 2;
+  else {
+    const count = packet[1];
+    if (count === undefined) return 0;
+    frames = count & 0x3f;
+  }
+  return Math.round(frames * frameMs * 48);
+}
+
+export interface OggOpusOptions {
+  /** The logical stream's serial number (any 32-bit value). */
+  serial: number;
+  /** Channel count written in the OpusHead (the decoder's output layout). */
+  channels?: 1 | 2;
+  /** Vendor string and comments of the OpusTags header. */
+  vendor?: string;
+  comments?: Record<string, string>;
+  /** Audio packets gathered into one page before it is emitted (50 × 20 ms = 1 s). */
+  packetsPerPage?: number;
+}
+
+const HEADER_TYPE_CONTINUED = 0x01;
+const HEADER_TYPE_BOS = 0x02;
+const HEADER_TYPE_EOS = 0x04;
+
+/**
+ * Turns Opus packets into Ogg Opus bytes. `headers()` first, then `packet()` for each audio packet (it returns
+ * the bytes of any page that became full), then `finish()` for the last page with the end-of-stream flag.
+ * Pre-skip is 0: the packets come from the middle of a live encoder's stream, so there is no encoder delay to
+ * hide, and the file's duration is exactly the sum of its packets' durations.
+ */
+export class OggOpusWriter {
+  readonly #serial: number;
+  readonly #channels: 1 | 2;
+  readonly #vendor: string;
+  readonly #comments: Record<string, string>;
+  readonly #packetsPerPage: number;
+  #sequence = 0;
+  #granule = 0n;
+  #pending: Uint8Array[] = [];
+  #finished = false;
+
+  constructor(options: OggOpusOptions) {
+    this.#serial = options.serial >>> 0;
+    this.#channels = options.channels ?? 1;
+    this.#vendor = options.vendor ?? 'squelch';
+    this.#comments = options.comments ?? {};
+    this.#packetsPerPage = options.packetsPerPage ?? 50;
+  }
+
+  /** Samples (48 kHz) written so far. */
+  get samples(): number {
+    return Number(this.#granule);
+  }
+
+  /** The two header pages: OpusHead (beginning of stream) and OpusTags. */
+  headers(): Buffer {
+    const head = Buffer.alloc(19);
+    head.write('OpusHead', 0, 'ascii');
+    head.writeUInt8(1, 8);
+    head.writeUInt8(this.#channels, 9);
+    head.writeUInt16LE(0, 10);
+    head.writeUInt32LE(48_000, 12);
+    head.writeInt16LE(0, 16);
+    head.writeUInt8(0, 18);
+    const vendor = Buffer.from(this.#vendor, 'utf8');
+    const comments = Object.entries(this.#comments).map(([key, value]) => Buffer.from(`${key}=${value}`));
+    const parts: Buffer[] = [
+      Buffer.from('OpusTags', 'ascii'),
+      u32(vendor.length),
+      vendor,
+      u32(comments.length),
+    ];
+    for (const comment of comments) parts.push(u32(comment.length), comment);
+    return Buffer.concat([
+      this.#page([head], HEADER_TYPE_BOS, 0n),
+      this.#page([Buffer.concat(parts)], 0, 0n),
+    ]);
+  }
+
+  /** Adds one audio packet; returns the bytes of a completed page, or null while the page is filling. */
+  packet(opus: Uint8Array): Buffer | null {
+    if (this.#finished) throw new Error('The Ogg stream is finished');
+    if (opus.length === 0) return null;
+    this.#granule += BigInt(opusPacketSamples(opus));
+    this.#pending.push(opus);
+    // A page holds at most 255 lacing values; a 20 ms packet at 32 kbit/s needs one.
+    if (this.#pending.length < this.#packetsPerPage && this.#lacingCount() < 200) return null;
+    return this.#flush(0);
+  }
+
+  /** The last page, flagged end of stream (it may carry no packet). */
+  finish(): Buffer {
+    if (this.#finished) throw new Error('The Ogg stream is finished');
+    this.#finished = true;
+    return this.#flush(HEADER_TYPE_EOS);
+  }
+
+  #lacingCount(): number {
+    let count = 0;
+    for (const packet of this.#pending) count += Math.floor(packet.length / 255) + 1;
+    return count;
+  }
+
+  #flush(flags: number): Buffer {
+    const packets = this.#pending;
+    this.#pending = [];
+    return this.#page(packets, flags, this.#granule);
+  }
+
+  #page(packets: Uint8Array[], flags: number, granule: bigint): Buffer {
+    const lacing: number[] = [];
+    for (const packet of packets) {
+      let left = packet.length;
+      while (left >= 255) {
+        lacing.push(255);
+        left -= 255;
+      }
+      lacing.push(left);
+    }
+    if (lacing.length > 255) throw new Error(`An Ogg page cannot hold ${lacing.length} lacing values`);
+    const header = Buffer.alloc(27 + lacing.length);
+    header.write('OggS', 0, 'ascii');
+    header.writeUInt8(0, 4);
+    header.writeUInt8(flags & ~HEADER_TYPE_CONTINUED, 5);
+    header.writeBigInt64LE(granule, 6);
+    header.writeUInt32LE(this.#serial, 14);
+    header.writeUInt32LE(this.#sequence, 18);
+    header.writeUInt32LE(0, 22);
+    header.writeUInt8(lacing.length, 26);
+    Buffer.from(lacing).copy(header, 27);
+    this.#sequence += 1;
+    const page = Buffer.concat([header, ...packets]);
+    page.writeUInt32LE(oggCrc(page), 22);
+    return page;
+  }
+}
+
+function u32(value: number): Buffer {
+  const buffer = Buffer.alloc(4);
+  buffer.writeUInt32LE(value, 0);
+  return buffer;
+}

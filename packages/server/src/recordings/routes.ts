@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import send from '@fastify/send';
+import type { FastifyInstance } from 'fastify';
+import { actorOf } from '../http/api/authenticate';
+import { idParams, listOf, responses } from '../http/api/schemas';
+import type { TransmissionService } from './TransmissionService';
+import { recordingUnavailable } from './TransmissionService';
+
+const transmissionSchema = {
+  type: 'object',
+  required: ['id', 'channelId', 'talkerId', 'talkerName', 'startedAt', 'durationMs', 'emergency', 'bytes'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    channelId: { type: 'string', format: 'uuid' },
+    talkerId: { type: 'string', format: 'uuid', nullable: true },
+    talkerName: { type: 'string' },
+    startedAt: { type: 'string', format: 'date-time' },
+    durationMs: { type: 'integer' },
+    grantNumber: { type: 'integer', nullable: true, description: "The floor grant's fencing number" },
+    emergency: { type: 'boolean' },
+    bytes: { type: 'integer', description: 'Size of the Ogg Opus file' },
+  },
+} as const;
+
+interface ListQuery {
+  limit: number;
+  before?: string;
+  after?: string;
+}
+
+/**
+ * Transmission history under /api: a channel's recordings (newest first, paged by time) and each recording's
+ * Ogg Opus file, with HTTP range requests. Mounted inside the authenticated scope.
+ */
+export function transmissionRoutes(
+  app: FastifyInstance,
+  deps: { transmissions: TransmissionService; directory: string },
+): void {
+  const tags = ['transmissions'];
+  const { transmissions, directory } = deps;
+
+  app.get<{ Params: { channelId: string }; Querystring: ListQuery }>(
+    '/channels/:channelId/transmissions',
+    {
+      schema: {
+        tags,
+        summary: "A channel's recorded transmissions, newest first (anyone who may use the channel)",
+        params: idParams('channelId'),
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+            before: {
+              type: 'string',
+              format: 'date-time',
+              description: 'Only those started before (paging)',
+            },
+            after: { type: 'string', format: 'date-time', description: 'Only those started after' },
+          },
+        },
+        response: responses({ 200: listOf('transmissions', transmissionSchema) }),
+      },
+    },
+    async (request) => {
+      const { limit, before, after } = request.query;
+      return {
+        transmissions: await transmissions.list(actorOf(request), request.params.channelId, {
+          limit,
+          ...(before !== undefined ? { before: new Date(before) } : {}),
+          ...(after !== undefined ? { after: new Date(after) } : {}),
+        }),
+      };
+    },
+  );
+
+  app.get<{ Params: { transmissionId: string } }>(
+    '/transmissions/:transmissionId/audio',
+    {
+      schema: {
+        tags,
+        summary:
+          'The recording as Ogg Opus; supports Range requests (playback by admins and dispatchers is audited)',
+        params: idParams('transmissionId'),
+        response: responses({
+          200: { description: 'audio/ogg', type: 'string', format: 'binary' },
+          206: { description: 'audio/ogg (a byte range)', type: 'string', format: 'binary' },
+        }),
+      },
+    },
+    async (request, reply) => {
+      // A player fetching further ranges of the same playback is not audited again.
+      const range = request.headers.range;
+      const startsPlayback = range === undefined || /^bytes=0-/.test(range);
+      const record = await transmissions.openForPlayback(
+        actorOf(request),
+        request.params.transmissionId,
+        startsPlayback,
+      );
+      if (!fs.existsSync(path.join(directory, record.file))) throw recordingUnavailable(record.nodeId);
+      const result = await send(request.raw, record.file, {
+        root: directory,
+        dotfiles: 'deny',
+        cacheControl: false,
+      });
+      reply.code(result.statusCode).headers(result.headers);
+      if (result.statusCode < 300) reply.type('audio/ogg').header('cache-control', 'private, no-store');
+      return reply.send(result.stream);
+    },
+  );
+}
