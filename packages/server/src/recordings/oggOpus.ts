@@ -63,9 +63,11 @@ const HEADER_TYPE_EOS = 0x04;
 /**
  * Turns Opus packets into Ogg Opus bytes. `headers()` first, then `packet()` for each audio packet (it returns
  * the bytes of any page that became full), then `finish()` for the last page with the end-of-stream flag.
- * Pre-skip is 0: the packets come from the middle of a live encoder's stream, so there is no encoder delay to
- * hide, and the file's duration is exactly the sum of its packets' durations.
+ * Pre-skip is libopus's usual look-ahead (312 samples, 6.5 ms): the decoder's start-up output is dropped, as
+ * players expect. The granule position counts it too, so the played duration is the sum of the packets'.
  */
+export const PRE_SKIP = 312;
+
 export class OggOpusWriter {
   readonly #serial: number;
   readonly #channels: 1 | 2;
@@ -73,7 +75,7 @@ export class OggOpusWriter {
   readonly #comments: Record<string, string>;
   readonly #packetsPerPage: number;
   #sequence = 0;
-  #granule = 0n;
+  #granule = BigInt(PRE_SKIP);
   #pending: Uint8Array[] = [];
   #finished = false;
 
@@ -85,9 +87,9 @@ export class OggOpusWriter {
     this.#packetsPerPage = options.packetsPerPage ?? 50;
   }
 
-  /** Samples (48 kHz) written so far. */
+  /** Samples (48 kHz) a player plays from what was written so far. */
   get samples(): number {
-    return Number(this.#granule);
+    return Number(this.#granule) - PRE_SKIP;
   }
 
   /** The two header pages: OpusHead (beginning of stream) and OpusTags. */
@@ -96,7 +98,7 @@ export class OggOpusWriter {
     head.write('OpusHead', 0, 'ascii');
     head.writeUInt8(1, 8);
     head.writeUInt8(this.#channels, 9);
-    head.writeUInt16LE(0, 10);
+    head.writeUInt16LE(PRE_SKIP, 10);
     head.writeUInt32LE(48_000, 12);
     head.writeInt16LE(0, 16);
     head.writeUInt8(0, 18);
