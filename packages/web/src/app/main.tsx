@@ -6,6 +6,7 @@ import './styles/channels.css';
 import './styles/ptt.css';
 import './styles/console.css';
 import './styles/settings.css';
+import './history/history.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('The page has no #root element.');

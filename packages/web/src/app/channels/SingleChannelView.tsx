@@ -1,3 +1,4 @@
+import { RecentTransmissions } from '../history/RecentTransmissions';
 import type { Radio } from '../radio/Radio';
 import type { RadioSnapshot } from '../radio/RadioState';
 import { ChannelList } from './ChannelList';
@@ -43,6 +44,13 @@ export function SingleChannelView({ radio, snapshot }: { radio: Radio; snapshot:
         )}
       </section>
       <TalkDock radio={radio} snapshot={snapshot} channel={talk} mode={snapshot.settings.mode} />
+      {talk !== undefined && (
+        <RecentTransmissions
+          channelId={talk.info.id}
+          present={talk.joined && snapshot.connection === 'connected'}
+          live={talk.floor.state === 'taken' || talk.phase === 'transmitting'}
+        />
+      )}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { PttMode } from '@squelch/client';
 import { FloorStatus } from '../channels/FloorStatus';
+import { RecentTransmissions } from '../history/RecentTransmissions';
 import { JoinSwitch } from '../channels/JoinSwitch';
 import { NoticeLine } from '../channels/NoticeLine';
 import { LevelMeter } from '../ptt/LevelMeter';
@@ -63,6 +64,11 @@ export function ChannelTile(props: {
           <LevelMeter level={radio.micLevel} running={channel.phase === 'transmitting'} />
         </div>
       </div>
+      <RecentTransmissions
+        channelId={info.id}
+        present={channel.joined && snapshot.connection === 'connected'}
+        live={channel.floor.state === 'taken' || channel.phase === 'transmitting'}
+      />
     </article>
   );
 }

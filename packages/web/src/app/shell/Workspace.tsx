@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { AuthSession, SessionUser } from '../auth/AuthSession';
 import { SingleChannelView } from '../channels/SingleChannelView';
 import { DispatchConsole } from '../console/DispatchConsole';
+import { HistoryContext } from '../history/historyApi';
 import { useRadio } from '../radio/useRadio';
 import { usePath } from '../routing/usePath';
 import { SettingsDialog } from '../settings/SettingsDialog';
@@ -16,6 +17,15 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
   const { radio, snapshot } = useRadio(session, user);
   const [path, navigate] = usePath();
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const history = useMemo(
+    () => ({
+      userId: user.id,
+      api: session.api,
+      getToken: () => session.getToken(),
+      storage: window.localStorage,
+    }),
+    [session, user.id],
+  );
 
   // Safety net for every talk button: losing focus or hiding the tab stops any transmission.
   useEffect(() => {
@@ -85,13 +95,15 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
         )}
       </div>
       <main className="app__main" id="main">
-        {onAdmin ? (
-          <AdminRoute api={session.api} user={user} />
-        ) : layout === 'grid' ? (
-          <DispatchConsole radio={radio} snapshot={snapshot} />
-        ) : (
-          <SingleChannelView radio={radio} snapshot={snapshot} />
-        )}
+        <HistoryContext.Provider value={history}>
+          {onAdmin ? (
+            <AdminRoute api={session.api} user={user} />
+          ) : layout === 'grid' ? (
+            <DispatchConsole radio={radio} snapshot={snapshot} />
+          ) : (
+            <SingleChannelView radio={radio} snapshot={snapshot} />
+          )}
+        </HistoryContext.Provider>
       </main>
       <LiveRegion announcement={snapshot.announcement} />
       <SettingsDialog
