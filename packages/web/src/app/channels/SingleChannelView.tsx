@@ -42,15 +42,15 @@ export function SingleChannelView({ radio, snapshot }: { radio: Radio; snapshot:
             onJoin={onJoin}
           />
         )}
+        {talk !== undefined && (
+          <RecentTransmissions
+            channelId={talk.info.id}
+            present={talk.joined && snapshot.connection === 'connected'}
+            live={talk.floor.state === 'taken' || talk.phase === 'transmitting'}
+          />
+        )}
       </section>
       <TalkDock radio={radio} snapshot={snapshot} channel={talk} mode={snapshot.settings.mode} />
-      {talk !== undefined && (
-        <RecentTransmissions
-          channelId={talk.info.id}
-          present={talk.joined && snapshot.connection === 'connected'}
-          live={talk.floor.state === 'taken' || talk.phase === 'transmitting'}
-        />
-      )}
     </div>
   );
 }
