@@ -210,6 +210,6 @@ socket.close();
 for (const talker of list) talker.tap.dispose();
 streams.close();
 await recordings.close();
-await pool.close();
+pool.close();
 await controlPlane.close();
 await fs.rm(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { HistoryPlayer } from './HistoryPlayer';
 import type { PlayerState } from './HistoryPlayer';
 import { useHistoryApi } from './historyApi';
@@ -37,17 +37,20 @@ function History({
 }) {
   const { recent, missed, clearMissed } = useChannelHistory(history, channelId, present, live);
   const [state, setState] = useState<PlayerState>({ status: 'idle' });
-  const [player, setPlayer] = useState<HistoryPlayer | null>(null);
+  const player = useRef<HistoryPlayer | null>(null);
 
   useEffect(() => {
     const created = new HistoryPlayer(history, setState);
-    setPlayer(created);
-    return () => created.close();
+    player.current = created;
+    return () => {
+      created.close();
+      if (player.current === created) player.current = null;
+    };
   }, [history]);
 
-  useEffect(() => player?.setLive(live), [player, live]);
+  useEffect(() => player.current?.setLive(live), [history, live]);
 
-  const play = (transmissions: Transmission[]) => player?.play(transmissions);
+  const play = (transmissions: Transmission[]) => player.current?.play(transmissions);
   const playing = state.status === 'idle' ? null : state.transmissionId;
   return (
     <section
@@ -87,7 +90,7 @@ function History({
                 className="history__item"
                 data-transmission-id={transmission.id}
                 aria-pressed={playing === transmission.id}
-                onClick={() => (playing === transmission.id ? player?.stop() : play([transmission]))}
+                onClick={() => (playing === transmission.id ? player.current?.stop() : play([transmission]))}
               >
                 <span className="history__talker">{transmission.talkerName}</span>
                 <time dateTime={transmission.startedAt}>{clock(transmission.startedAt)}</time>

@@ -55,7 +55,8 @@ export function useChannelHistory(
       if (away.current !== null && away.current.to === null) away.current.to = new Date();
       history.storage.removeItem(key);
     }
-    void refresh();
+    const timer = setTimeout(() => void refresh(), 0);
+    return () => clearTimeout(timer);
   }, [present, key, history, refresh]);
 
   // A transmission just ended (the channel went quiet): it is in the history now.
