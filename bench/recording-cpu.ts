@@ -136,7 +136,7 @@ for (const [i, channelId] of channelIds.entries()) {
   });
   const tap = await TalkerTap.create(producer, worker, logger);
   const lease = await streams.acquire(channelId, worker);
-  await tap.open(lease.stream, `warm-${i}`);
+  await tap.open(lease.stream, { grantId: `warm-${i}`, fence: 1 });
   list.push({ channelId, tap, port: transport.tuple.localPort, ssrc, seq: 0, ts: 0 });
 }
 
@@ -157,18 +157,24 @@ const sender = setInterval(() => {
   }
 }, 20);
 
+/** Fencing numbers: each phase's grants are newer than the previous phase's. */
+let fence = 1;
+
 async function phase(record: boolean, round: number): Promise<number> {
+  fence += 1;
   for (const talker of list) {
     const grantId = `${record ? 'on' : 'off'}-${round}-${talker.channelId}`;
     const recording = record
       ? recordings.recorder.begin({
+          grantNumber: fence,
           channelId: talker.channelId,
           grantId,
           talkerId: admin.userId,
           talkerName: 'Bench',
         })
       : undefined;
-    await talker.tap.open((await streams.acquire(talker.channelId, worker)).stream, grantId, recording);
+    const stream = (await streams.acquire(talker.channelId, worker)).stream;
+    await talker.tap.open(stream, { grantId, fence }, recording);
   }
   const start = process.cpuUsage();
   const startedAt = performance.now();

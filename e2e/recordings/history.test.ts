@@ -84,6 +84,7 @@ describe('transmission history', () => {
     const { transmissions } = answer.json<{ transmissions: TransmissionView[] }>();
     expect(transmissions).toHaveLength(1);
     recorded = transmissions[0]!;
+    expect(recorded.grantNumber).toBeGreaterThan(0);
     expect(recorded).toMatchObject({
       channelId: x,
       talkerId: users.alice.id,
@@ -249,6 +250,8 @@ describe('transmission history', () => {
     const all = (await list('bob', x)).json<{ transmissions: TransmissionView[] }>().transmissions;
     expect(all.map((t) => t.id)[1]).toBe(recorded.id);
     const newest = all[0]!;
+    // Each grant's fencing number is stored with its recording, and a later grant's is larger.
+    expect(newest.grantNumber).toBeGreaterThan(recorded.grantNumber!);
     const older = (await list('bob', x, `?before=${encodeURIComponent(newest.startedAt)}`)).json<{
       transmissions: TransmissionView[];
     }>().transmissions;
