@@ -288,6 +288,11 @@ export class PttClient extends Emitter<PttClientEvents> {
     this.#channels.get(channelId)?.audio?.setVolume(volume);
   }
 
+  /** Mutes a channel's own player (it keeps playing, so its track still feeds Web Audio, e.g. a mixer). */
+  setChannelMuted(channelId: string, muted: boolean): void {
+    this.#channels.get(channelId)?.audio?.setMuted(muted);
+  }
+
   /** One connection attempt: socket, authentication (resuming the session if possible), media, channels. */
   async #establish(): Promise<void> {
     const token = await this.#options.getToken();

@@ -1,4 +1,5 @@
 import type { PttMode } from '@squelch/client';
+import type { ReactNode } from 'react';
 import { FloorStatus } from '../channels/FloorStatus';
 import { RecentTransmissions } from '../history/RecentTransmissions';
 import { JoinSwitch } from '../channels/JoinSwitch';
@@ -10,14 +11,20 @@ import type { Radio } from '../radio/Radio';
 import type { ChannelState, RadioSnapshot } from '../radio/RadioState';
 import { VolumeSlider } from './VolumeSlider';
 
-/** One channel of the dispatch console: listen, volume, who speaks, and its own talk button. */
+/**
+ * One channel of the dispatch console: listen, volume, who speaks, what is received, and its own talk button.
+ * `children` (audio placement, and whatever else a console adds per channel) go below the controls.
+ */
 export function ChannelTile(props: {
   radio: Radio;
   snapshot: RadioSnapshot;
   channel: ChannelState;
   mode: PttMode;
+  /** The received level after placement, 0..1. */
+  receiveLevel?: () => number;
+  children?: ReactNode;
 }) {
-  const { radio, snapshot, channel, mode } = props;
+  const { radio, snapshot, channel, mode, receiveLevel, children } = props;
   const { info } = channel;
   const holder = channel.joined && channel.floor.state === 'taken' ? channel.floor.holder : null;
   const busyWith = holder !== null && holder.userId !== radio.user.id ? holder.displayName : null;
@@ -61,7 +68,13 @@ export function ChannelTile(props: {
             disabled={!channel.joined}
             onChange={(volume) => radio.setVolume(info.id, volume)}
           />
-          <LevelMeter level={radio.micLevel} running={channel.phase === 'transmitting'} />
+          {channel.phase === 'transmitting' || receiveLevel === undefined ? (
+            <LevelMeter level={radio.micLevel} running={channel.phase === 'transmitting'} />
+          ) : (
+            <div className="tile__receive" data-receive="true">
+              <LevelMeter level={receiveLevel} running={busyWith !== null} />
+            </div>
+          )}
         </div>
       </div>
       <RecentTransmissions
@@ -69,6 +82,7 @@ export function ChannelTile(props: {
         present={channel.joined && snapshot.connection === 'connected'}
         live={channel.floor.state === 'taken' || channel.phase === 'transmitting'}
       />
+      {children}
     </article>
   );
 }

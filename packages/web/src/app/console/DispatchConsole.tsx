@@ -2,6 +2,9 @@ import { useState } from 'react';
 import type { Radio } from '../radio/Radio';
 import type { ChannelState, RadioSnapshot } from '../radio/RadioState';
 import { ChannelTile } from './ChannelTile';
+import { DimSettings } from './DimSettings';
+import { PlacementControls } from './PlacementControls';
+import { useAudioPlacement } from './useAudioPlacement';
 
 interface Group {
   key: string;
@@ -25,6 +28,7 @@ function groupByTeam(channels: ChannelState[]): Group[] {
 
 /** The dispatcher's console: every channel as a tile with its own talk button, grouped by team. */
 export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: RadioSnapshot }) {
+  const placement = useAudioPlacement(radio, snapshot, window.localStorage);
   const [filter, setFilter] = useState('');
   const [joinedOnly, setJoinedOnly] = useState(false);
   const needle = filter.trim().toLowerCase();
@@ -62,6 +66,7 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
         <span className="console__counts">
           {joinedCount} of {snapshot.channels.length} joined · {speaking} active
         </span>
+        <DimSettings settings={placement.settings} update={placement.update} />
       </div>
       {snapshot.channels.length === 0 && (
         <p className="empty">
@@ -79,7 +84,15 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
                 snapshot={snapshot}
                 channel={channel}
                 mode={snapshot.settings.mode}
-              />
+                receiveLevel={() => placement.level(channel.info.id)}
+              >
+                <PlacementControls
+                  channelId={channel.info.id}
+                  channelName={channel.info.name}
+                  settings={placement.settings}
+                  update={placement.update}
+                />
+              </ChannelTile>
             ))}
           </div>
         </section>

@@ -12,6 +12,7 @@ import { fetchMyChannels } from '../channels/myChannels';
 import type { ChannelInfo } from '../channels/myChannels';
 import { endedText, refusedText } from './messages';
 import { MicrophoneController } from './MicrophoneController';
+import type { AudioSink } from '../console/ConsoleMixer';
 import type { ChannelNotice, ChannelState, RadioSnapshot } from './RadioState';
 
 type MediaLinkOptions = NonNullable<PttClientOptions['media']>;
@@ -51,6 +52,7 @@ export class Radio extends Emitter<{ change: [] }> {
   #noticeIds = 0;
   #announcementIds = 0;
   #refreshTimer: ReturnType<typeof setInterval> | undefined;
+  #sink: AudioSink | undefined;
   #closed = false;
 
   constructor(options: RadioOptions) {
@@ -134,6 +136,7 @@ export class Radio extends Emitter<{ change: [] }> {
     this.#rememberJoined(channelId, false);
     this.#wanted.delete(channelId);
     this.#patchChannel(channelId, { pending: true });
+    this.#sink?.detach(channelId);
     try {
       await this.#client.leave(channelId);
     } catch {
@@ -198,6 +201,28 @@ export class Radio extends Emitter<{ change: [] }> {
     this.#saveSettings({ ...settings, channelVolumes: { ...settings.channelVolumes, [channelId]: volume } });
   }
 
+  /**
+   * Plays received channel audio through `sink` (the console's mixer) instead of each channel's own player,
+   * which stays playing muted. The returned function gives playback back to the players.
+   */
+  routeAudio(sink: AudioSink): () => void {
+    this.#sink = sink;
+    for (const channel of this.#snapshot.channels) {
+      const track = this.#client.channelTrack(channel.info.id);
+      if (track === undefined) continue;
+      this.#client.setChannelMuted(channel.info.id, true);
+      sink.attach(channel.info.id, track);
+    }
+    return () => {
+      if (this.#sink !== sink) return;
+      this.#sink = undefined;
+      for (const channel of this.#snapshot.channels) {
+        sink.detach(channel.info.id);
+        this.#client.setChannelMuted(channel.info.id, false);
+      }
+    };
+  }
+
   setTalkChannel(channelId: string): void {
     this.#saveSettings({ ...this.#snapshot.settings, talkChannelId: channelId });
   }
@@ -242,9 +267,13 @@ export class Radio extends Emitter<{ change: [] }> {
     });
     this.#client.on('channel', (view) => this.#onChannel(view));
     this.#client.on('transmit', (event) => this.#onTransmit(event));
-    this.#client.on('track', ({ channelId }) => {
+    this.#client.on('track', ({ channelId, track }) => {
       const volume = this.#channel(channelId)?.volume ?? 1;
       if (volume !== 1) this.#client.setChannelVolume(channelId, volume);
+      if (this.#sink !== undefined) {
+        this.#client.setChannelMuted(channelId, true);
+        this.#sink.attach(channelId, track);
+      }
     });
     this.#client.on('accessRevoked', ({ channelId }) => {
       const name = this.#channel(channelId)?.info.name ?? 'a channel';
