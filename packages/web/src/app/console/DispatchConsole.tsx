@@ -90,6 +90,7 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
                   channelId={channel.info.id}
                   channelName={channel.info.name}
                   settings={placement.settings}
+                  gain={placement.gains.get(channel.info.id) ?? 1}
                   update={placement.update}
                 />
               </ChannelTile>

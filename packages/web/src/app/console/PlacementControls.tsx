@@ -15,6 +15,8 @@ export function PlacementControls(props: {
   channelId: string;
   channelName: string;
   settings: ConsoleSettings;
+  /** The channel's linear gain now (a hook for tests: `data-gain`). */
+  gain: number;
   update: (change: (settings: ConsoleSettings) => ConsoleSettings) => void;
 }) {
   const { channelId: id, channelName: name, settings, update } = props;
@@ -37,7 +39,12 @@ export function PlacementControls(props: {
     </button>
   );
   return (
-    <div className="placement" role="group" aria-label={`Audio placement of ${name}`}>
+    <div
+      className="placement"
+      data-gain={props.gain.toFixed(3)}
+      role="group"
+      aria-label={`Audio placement of ${name}`}
+    >
       <span className="placement__pan" role="radiogroup" aria-label={`Pan ${name}`}>
         {PANS.map((option) => (
           <button

@@ -11,6 +11,8 @@ export interface AudioPlacement {
   /** Received level of a channel after placement, 0..1 (null before the mixer runs). */
   level: (channelId: string) => number;
   mixer: ConsoleMixer | null;
+  /** Each channel's linear gain after volume, mute, solo and dims. */
+  gains: Map<string, number>;
 }
 
 /**
@@ -40,22 +42,22 @@ export function useAudioPlacement(radio: Radio, snapshot: RadioSnapshot, storage
 
   const mix = useMemo(
     () =>
-      snapshot.channels.map(
-        (channel): ChannelMixState => ({
-          id: channel.info.id,
-          volume: channel.volume,
-          active:
-            channel.joined && channel.floor.state === 'taken' && channel.floor.holder.userId !== radio.user.id,
-        }),
-      ),
+      snapshot.channels.map((channel): ChannelMixState => ({
+        id: channel.info.id,
+        volume: channel.volume,
+        active:
+          channel.joined && channel.floor.state === 'taken' && channel.floor.holder.userId !== radio.user.id,
+      })),
     [snapshot.channels, radio.user.id],
   );
 
+  const gains = useMemo(() => channelGains(settings, mix), [settings, mix]);
+
   useEffect(() => {
     if (mixer === null) return;
-    for (const [channelId, gain] of channelGains(settings, mix)) mixer.setGain(channelId, gain);
+    for (const [channelId, gain] of gains) mixer.setGain(channelId, gain);
     for (const channel of mix) mixer.setPan(channel.id, settings.pan[channel.id] ?? 'centre');
-  }, [mixer, settings, mix]);
+  }, [mixer, settings, mix, gains]);
 
   const update = useCallback(
     (change: (settings: ConsoleSettings) => ConsoleSettings) =>
@@ -68,5 +70,5 @@ export function useAudioPlacement(radio: Radio, snapshot: RadioSnapshot, storage
   );
 
   const level = useCallback((channelId: string) => mixer?.level(channelId) ?? 0, [mixer]);
-  return { settings, update, level, mixer };
+  return { settings, update, level, mixer, gains };
 }
