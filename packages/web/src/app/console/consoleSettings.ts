@@ -43,7 +43,7 @@ export function normalizeConsoleSettings(raw: unknown): ConsoleSettings {
   const value = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const pan: Record<string, Pan> = {};
   if (typeof value.pan === 'object' && value.pan !== null) {
-    for (const [id, place] of Object.entries(value.pan)) {
+    for (const [id, place] of Object.entries(value.pan as Record<string, unknown>)) {
       if (place === 'left' || place === 'centre' || place === 'right') pan[id] = place;
     }
   }
@@ -64,7 +64,8 @@ const key = (userId: string) => `squelch.console.${userId}`;
 export function loadConsoleSettings(storage: Storage, userId: string): ConsoleSettings {
   try {
     const text = storage.getItem(key(userId));
-    return normalizeConsoleSettings(text === null ? {} : JSON.parse(text));
+    const raw: unknown = text === null ? {} : JSON.parse(text);
+    return normalizeConsoleSettings(raw);
   } catch {
     return { ...DEFAULT_CONSOLE_SETTINGS };
   }

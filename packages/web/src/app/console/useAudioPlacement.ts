@@ -1,18 +1,24 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Radio } from '../radio/Radio';
 import type { RadioSnapshot } from '../radio/RadioState';
 import { ConsoleMixer } from './ConsoleMixer';
 import { channelGains, loadConsoleSettings, saveConsoleSettings } from './consoleSettings';
-import type { ChannelMixState, ConsoleSettings } from './consoleSettings';
+import type { ChannelMixState, ConsoleSettings, Pan } from './consoleSettings';
 
 export interface AudioPlacement {
   settings: ConsoleSettings;
   update: (change: (settings: ConsoleSettings) => ConsoleSettings) => void;
-  /** Received level of a channel after placement, 0..1 (null before the mixer runs). */
+  /** Received level of a channel after placement, 0..1 (0 before the mixer runs). */
   level: (channelId: string) => number;
-  mixer: ConsoleMixer | null;
   /** Each channel's linear gain after volume, mute, solo and dims. */
   gains: Map<string, number>;
+}
+
+function apply(mixer: ConsoleMixer, gains: Map<string, number>, pans: Record<string, Pan>): void {
+  for (const [channelId, gain] of gains) {
+    mixer.setGain(channelId, gain);
+    mixer.setPan(channelId, pans[channelId] ?? 'centre');
+  }
 }
 
 /**
@@ -21,24 +27,7 @@ export interface AudioPlacement {
  */
 export function useAudioPlacement(radio: Radio, snapshot: RadioSnapshot, storage: Storage): AudioPlacement {
   const [settings, setSettings] = useState(() => loadConsoleSettings(storage, radio.user.id));
-  const [mixer, setMixer] = useState<ConsoleMixer | null>(null);
-
-  useEffect(() => {
-    const created = new ConsoleMixer();
-    const unroute = radio.routeAudio(created);
-    setMixer(created);
-    const resume = () => created.resume();
-    created.resume();
-    window.addEventListener('pointerdown', resume, true);
-    window.addEventListener('keydown', resume, true);
-    return () => {
-      window.removeEventListener('pointerdown', resume, true);
-      window.removeEventListener('keydown', resume, true);
-      unroute();
-      created.close();
-      setMixer(null);
-    };
-  }, [radio]);
+  const mixerRef = useRef<ConsoleMixer | null>(null);
 
   const mix = useMemo(
     () =>
@@ -50,14 +39,31 @@ export function useAudioPlacement(radio: Radio, snapshot: RadioSnapshot, storage
       })),
     [snapshot.channels, radio.user.id],
   );
-
   const gains = useMemo(() => channelGains(settings, mix), [settings, mix]);
+  const latest = useRef({ gains, pans: settings.pan });
 
   useEffect(() => {
-    if (mixer === null) return;
-    for (const [channelId, gain] of gains) mixer.setGain(channelId, gain);
-    for (const channel of mix) mixer.setPan(channel.id, settings.pan[channel.id] ?? 'centre');
-  }, [mixer, settings, mix, gains]);
+    latest.current = { gains, pans: settings.pan };
+    if (mixerRef.current !== null) apply(mixerRef.current, gains, settings.pan);
+  }, [gains, settings.pan]);
+
+  useEffect(() => {
+    const mixer = new ConsoleMixer();
+    apply(mixer, latest.current.gains, latest.current.pans);
+    const unroute = radio.routeAudio(mixer);
+    mixerRef.current = mixer;
+    const resume = () => mixer.resume();
+    mixer.resume();
+    window.addEventListener('pointerdown', resume, true);
+    window.addEventListener('keydown', resume, true);
+    return () => {
+      window.removeEventListener('pointerdown', resume, true);
+      window.removeEventListener('keydown', resume, true);
+      unroute();
+      mixer.close();
+      if (mixerRef.current === mixer) mixerRef.current = null;
+    };
+  }, [radio]);
 
   const update = useCallback(
     (change: (settings: ConsoleSettings) => ConsoleSettings) =>
@@ -69,6 +75,6 @@ export function useAudioPlacement(radio: Radio, snapshot: RadioSnapshot, storage
     [storage, radio.user.id],
   );
 
-  const level = useCallback((channelId: string) => mixer?.level(channelId) ?? 0, [mixer]);
-  return { settings, update, level, mixer, gains };
+  const level = useCallback((channelId: string) => mixerRef.current?.level(channelId) ?? 0, []);
+  return { settings, update, level, gains };
 }
