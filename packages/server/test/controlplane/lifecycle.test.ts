@@ -93,7 +93,12 @@ describeOnBackends('control plane lifecycle', (backend) => {
       const migrations = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
         database.db,
       );
-      expect(migrations.rows.map((r) => r.name)).toEqual(['001_initial']);
+      // Every migration applied exactly once, in order.
+      expect(migrations.rows.map((r) => r.name)).toEqual([
+        '001_initial',
+        '004_signin_codes',
+        '005_transmissions',
+      ]);
     } finally {
       await database.close();
     }
