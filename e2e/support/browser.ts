@@ -38,7 +38,7 @@ export function toneFile(frequency = 1000): string {
 /**
  * Command-line flags for Debian's Chromium in tests: headless-safe, no background networking (this machine's
  * closed network would flood refused connections), a fake microphone playing `audioFile`, autoplay allowed,
- * and optionally the fake permission UI (every prompt accepted).
+ * loopback ICE candidates allowed, and optionally the fake permission UI (every prompt accepted).
  */
 export function chromiumArgs(options: { audioFile?: string; fakePermissionUi: boolean }): string[] {
   const args = [
@@ -52,6 +52,9 @@ export function chromiumArgs(options: { audioFile?: string; fakePermissionUi: bo
     '--use-fake-device-for-media-stream',
     `--use-file-for-fake-audio-capture=${options.audioFile ?? toneFile()}`,
     '--autoplay-policy=no-user-gesture-required',
+    // Loopback ICE candidates: the suite's media server is on 127.0.0.1, and a machine (or a test's network
+    // namespace) may have no other interface.
+    '--allow-loopback-in-peer-connection',
   ];
   if (options.fakePermissionUi) args.push('--use-fake-ui-for-media-stream');
   if (process.env.SQUELCH_CHROMIUM_EXTRA_ARGS)
