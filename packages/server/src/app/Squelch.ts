@@ -18,6 +18,7 @@ import { requireOpsToken } from '../http/opsToken';
 import { loadTls } from '../http/tls';
 import { registerTones } from '../http/tones';
 import { ChannelStreams } from '../media/ChannelStreams';
+import { announcedMediaAddress, isLoopbackAddress } from '../media/mediaAddress';
 import { turnIceServers } from '../media/turnCredentials';
 import { WorkerPool } from '../media/WorkerPool';
 import { Metrics } from '../observability/metrics';
@@ -249,6 +250,14 @@ export class Squelch {
         { url: squelch.url, nodeId: config.nodeId, workers: config.media.workers },
         'Squelch is ready',
       );
+      const mediaAddress = announcedMediaAddress(config.media);
+      if (isLoopbackAddress(mediaAddress))
+        logger.warn(
+          { mediaAddress },
+          'Media is announced on a loopback address: only browsers on this machine can send or hear audio, and ' +
+            'Firefox not even those. Set SQUELCH_RTC_LISTEN_IP / SQUELCH_RTC_ANNOUNCED_ADDRESS ' +
+            'for phones and other computers.',
+        );
       return squelch;
     } catch (error) {
       for (const step of cleanup.reverse()) {
