@@ -40,7 +40,11 @@ export function toneFile(frequency = 1000): string {
  * closed network would flood refused connections), a fake microphone playing `audioFile`, autoplay allowed,
  * loopback ICE candidates allowed, and optionally the fake permission UI (every prompt accepted).
  */
-export function chromiumArgs(options: { audioFile?: string; fakePermissionUi: boolean }): string[] {
+export function chromiumArgs(options: {
+  audioFile?: string;
+  fakePermissionUi: boolean;
+  extraArgs?: string[];
+}): string[] {
   const args = [
     '--no-sandbox',
     '--disable-gpu',
@@ -57,6 +61,7 @@ export function chromiumArgs(options: { audioFile?: string; fakePermissionUi: bo
     '--allow-loopback-in-peer-connection',
   ];
   if (options.fakePermissionUi) args.push('--use-fake-ui-for-media-stream');
+  if (options.extraArgs !== undefined) args.push(...options.extraArgs);
   if (process.env.SQUELCH_CHROMIUM_EXTRA_ARGS)
     args.push(...process.env.SQUELCH_CHROMIUM_EXTRA_ARGS.split(' '));
   return args;
@@ -74,11 +79,12 @@ export interface TestBrowser {
  * prompts accepted, and autoplay allowed. One browser per test file; one context per simulated person.
  */
 export async function launchChromium(
-  options: { audioFile?: string; denyMicrophone?: boolean } = {},
+  options: { audioFile?: string; denyMicrophone?: boolean; extraArgs?: string[] } = {},
 ): Promise<TestBrowser> {
   const args = chromiumArgs({
     audioFile: options.audioFile,
     fakePermissionUi: options.denyMicrophone !== true,
+    extraArgs: options.extraArgs,
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   const contexts: BrowserContext[] = [];

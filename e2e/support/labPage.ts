@@ -12,7 +12,12 @@ export class LabPage {
    */
   async connect(
     token: string,
-    options: { rawMicrophone?: boolean; jitterBufferTargetMs?: number; urls?: string[] } = {
+    options: {
+      rawMicrophone?: boolean;
+      jitterBufferTargetMs?: number;
+      urls?: string[];
+      iceTransportPolicy?: 'all' | 'relay';
+    } = {
       rawMicrophone: true,
     },
   ): Promise<void> {

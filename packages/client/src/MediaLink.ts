@@ -15,6 +15,11 @@ export interface MediaLinkOptions {
   /** Watchdog timings (see TransportWatchdog). */
   disconnectedGraceMs?: number;
   restartTimeoutMs?: number;
+  /**
+   * 'relay' sends and receives through TURN only ("always relay", for networks that block or mangle direct
+   * media). The server can require it too; either one is enough.
+   */
+  iceTransportPolicy?: 'all' | 'relay';
 }
 
 export interface MediaLinkHooks {
@@ -174,6 +179,10 @@ export class MediaLink {
       iceCandidates: options.iceCandidates as types.IceCandidate[],
       dtlsParameters: options.dtlsParameters as types.DtlsParameters,
       iceServers: options.iceServers,
+      iceTransportPolicy:
+        this.#options.iceTransportPolicy === 'relay' || options.iceTransportPolicy === 'relay'
+          ? ('relay' as const)
+          : ('all' as const),
     };
     const transport =
       direction === 'send'
@@ -203,7 +212,11 @@ export class MediaLink {
         disconnectedGraceMs: this.#options.disconnectedGraceMs,
         restartTimeoutMs: this.#options.restartTimeoutMs,
         restartIce: async () => {
-          const { iceParameters } = await signalling().request('restartIce', { transportId: transport.id });
+          const { iceParameters, iceServers } = await signalling().request('restartIce', {
+            transportId: transport.id,
+          });
+          // The TURN credentials the transport was built with expire (1 h by default): take the fresh ones.
+          await transport.updateIceServers({ iceServers });
           await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
         },
         rebuild: (reason) => this.#hooks.onBroken(`${direction} transport: ${reason}`),

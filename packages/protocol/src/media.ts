@@ -43,7 +43,10 @@ export interface TransportOptions {
   iceParameters: unknown;
   iceCandidates: unknown[];
   dtlsParameters: unknown;
+  /** TURN servers with short-lived credentials, fresh with every transport and every ICE restart. */
   iceServers: IceServer[];
+  /** 'relay' when the server's operator requires every client to go through TURN (hostile networks). */
+  iceTransportPolicy: 'all' | 'relay';
 }
 
 export interface IceServer {

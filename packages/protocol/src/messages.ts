@@ -109,7 +109,8 @@ export interface ResultMap {
   setRtpCapabilities: Record<string, never>;
   createTransport: TransportOptions;
   connectTransport: Record<string, never>;
-  restartIce: { iceParameters: unknown };
+  /** New ICE parameters and fresh TURN credentials (those of the transport's creation may have expired). */
+  restartIce: { iceParameters: unknown; iceServers: IceServer[] };
   produce: { producerId: string };
   join: JoinResult;
   leave: Record<string, never>;

@@ -54,6 +54,7 @@ const EnvSchema = z.object({
   SQUELCH_TURN_URLS: z.string().optional(),
   SQUELCH_TURN_SECRET: z.string().min(1).optional(),
   SQUELCH_TURN_TTL_S: z.coerce.number().int().min(60).default(3600),
+  SQUELCH_TURN_RELAY_ONLY: bool.default(false),
   SQUELCH_TONES_DIR: z.string().min(1).optional(),
   SQUELCH_ALLOWED_ORIGINS: z.string().optional(),
   SQUELCH_MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(500),
@@ -87,7 +88,8 @@ export interface Config {
     opusPtime: 10 | 20;
   };
   floor: { ttlMs: number; maxDurationMs: number; mediaTimeoutMs: number; firstPacketGraceMs: number };
-  turn: { urls: string[]; secret: string; ttlSec: number } | undefined;
+  /** relayOnly: every client is told to use TURN only (iceTransportPolicy 'relay'). */
+  turn: { urls: string[]; secret: string; ttlSec: number; relayOnly: boolean } | undefined;
   tonesDir: string | undefined;
   recordings: { directory: string; minFreeBytes: number; sweepIntervalMs: number };
   security: {
@@ -222,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
               .filter((url) => url.length > 0),
             secret: e.SQUELCH_TURN_SECRET,
             ttlSec: e.SQUELCH_TURN_TTL_S,
+            relayOnly: e.SQUELCH_TURN_RELAY_ONLY,
           }
         : undefined,
     tonesDir: e.SQUELCH_TONES_DIR && path.resolve(cwd, e.SQUELCH_TONES_DIR),

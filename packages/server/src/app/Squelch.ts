@@ -216,6 +216,7 @@ export class Squelch {
         streams,
         iceServers: (userId) => (turn === undefined ? [] : turnIceServers(turn, userId)),
         recorder: recordings.recorder,
+        iceTransportPolicy: turn?.relayOnly === true ? 'relay' : 'all',
         observer: metrics,
         logger,
         allowedOrigins: config.security.allowedOrigins,

@@ -25,6 +25,8 @@ export interface SessionMediaOptions {
   recorder?: TalkRecorder;
   /** Who talks through this session (written with each recording). */
   talker: { userId: string; displayName: string };
+  /** 'relay': clients must use TURN only (SQUELCH_TURN_RELAY_ONLY). Default 'all'. */
+  iceTransportPolicy?: 'all' | 'relay';
   logger: Logger;
   /** The silent-holder watch of this session's talk gates (off when absent). */
   silence?: SilenceOptions;
@@ -62,6 +64,7 @@ export class SessionMedia {
   readonly #iceServers: () => IceServer[];
   readonly #recorder: TalkRecorder | undefined;
   readonly #talker: { userId: string; displayName: string };
+  readonly #iceTransportPolicy: 'all' | 'relay';
   readonly #logger: Logger;
   readonly #silence: SilenceOptions | undefined;
   readonly #transports: { send?: WebRtcTransport; recv?: WebRtcTransport } = {};
@@ -77,6 +80,7 @@ export class SessionMedia {
     this.#iceServers = options.iceServers;
     this.#recorder = options.recorder;
     this.#talker = options.talker;
+    this.#iceTransportPolicy = options.iceTransportPolicy ?? 'all';
     this.#logger = options.logger;
     this.#silence = options.silence;
     this.events = new TypedEmitter<SessionMediaEvents>(options.logger);
@@ -146,6 +150,7 @@ export class SessionMedia {
       iceCandidates: transport.iceCandidates,
       dtlsParameters: transport.dtlsParameters,
       iceServers: this.#iceServers(),
+      iceTransportPolicy: this.#iceTransportPolicy,
     };
   }
 
@@ -153,8 +158,10 @@ export class SessionMedia {
     await this.#transportById(transportId).connect({ dtlsParameters });
   }
 
-  async restartIce(transportId: string): Promise<unknown> {
-    return this.#transportById(transportId).restartIce();
+  /** New ICE parameters for a transport, with fresh TURN credentials for the browser's side of the restart. */
+  async restartIce(transportId: string): Promise<{ iceParameters: unknown; iceServers: IceServer[] }> {
+    const iceParameters = await this.#transportById(transportId).restartIce();
+    return { iceParameters, iceServers: this.#iceServers() };
   }
 
   async produce(transportId: string, rtpParameters: RtpParameters): Promise<string> {

@@ -53,6 +53,8 @@ export interface SignallingServerOptions {
   iceServers: (userId: string) => IceServer[];
   /** Records each transmission that enters on this node (absent: nothing is recorded). */
   recorder?: TalkRecorder;
+  /** 'relay' makes every client use TURN only. */
+  iceTransportPolicy?: 'all' | 'relay';
   observer: SignallingObserver;
   logger: Logger;
   authTimeoutMs?: number;
@@ -313,6 +315,7 @@ export class SignallingServer {
       iceServers: () => this.#options.iceServers(talker.userId),
       ...(this.#options.recorder !== undefined ? { recorder: this.#options.recorder } : {}),
       talker,
+      iceTransportPolicy: this.#options.iceTransportPolicy,
       logger,
       ...(this.#options.silence !== undefined ? { silence: this.#options.silence } : {}),
     });

@@ -51,7 +51,7 @@ export async function handleRequest(
       );
       return {};
     case 'restartIce':
-      return { iceParameters: await session.media.restartIce(request.params.transportId) };
+      return session.media.restartIce(request.params.transportId);
     case 'produce': {
       const producerId = await session.media.produce(
         request.params.transportId,

@@ -13,6 +13,7 @@ export function createSessionMedia(options: {
   iceServers: () => IceServer[];
   recorder?: TalkRecorder;
   talker: { userId: string; displayName: string };
+  iceTransportPolicy?: 'all' | 'relay';
   logger: Logger;
   silence?: SilenceOptions;
 }): SessionMedia {
@@ -22,6 +23,7 @@ export function createSessionMedia(options: {
     iceServers: options.iceServers,
     ...(options.recorder !== undefined ? { recorder: options.recorder } : {}),
     talker: options.talker,
+    iceTransportPolicy: options.iceTransportPolicy,
     logger: options.logger,
     ...(options.silence !== undefined ? { silence: options.silence } : {}),
   });

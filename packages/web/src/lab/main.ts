@@ -53,14 +53,19 @@ interface ConnectOptions {
   /** Signalling URLs to use (default: this page's server); reconnection moves on to the next one. */
   urls?: string[];
   jitterBufferTargetMs?: number;
+  /** 'relay': TURN only. */
+  iceTransportPolicy?: 'all' | 'relay';
 }
 
 async function connect(options: ConnectOptions = {}): Promise<PttClient> {
   client?.close();
   const created = new PttClient({
-    ...(options.jitterBufferTargetMs !== undefined
-      ? { media: { jitterBufferTargetMs: options.jitterBufferTargetMs } }
-      : {}),
+    media: {
+      ...(options.jitterBufferTargetMs !== undefined
+        ? { jitterBufferTargetMs: options.jitterBufferTargetMs }
+        : {}),
+      ...(options.iceTransportPolicy !== undefined ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+    },
     ...(options.rawMicrophone === true
       ? { microphone: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } }
       : {}),
