@@ -23,6 +23,10 @@ export interface PttSettings {
   joinedChannelIds: string[] | null;
   /** Per-channel listening volume, 0..1. */
   channelVolumes: Record<string, number>;
+  /** Keyboard key that holds-to-talk on the talk channel (a KeyboardEvent.code, e.g. "Space"); null: none. */
+  talkKey: string | null;
+  /** A headset's play/pause (or microphone) button switches talk on and off on the talk channel. */
+  headsetTalk: boolean;
 }
 
 export const DEFAULT_SETTINGS: PttSettings = {
@@ -36,6 +40,8 @@ export const DEFAULT_SETTINGS: PttSettings = {
   talkChannelId: null,
   joinedChannelIds: null,
   channelVolumes: {},
+  talkKey: 'Space',
+  headsetTalk: false,
 };
 
 /** Largest jitter-buffer target offered (Chromium accepts up to 4000 ms; more makes no sense for PTT). */
@@ -75,6 +81,12 @@ function ids(value: unknown): string[] | null {
     .slice(0, 1000);
 }
 
+/** A KeyboardEvent.code such as "Space", "KeyT" or "F8"; null (no talk key) is kept. */
+function keyCode(value: unknown, fallback: string | null): string | null {
+  if (value === null) return null;
+  return typeof value === 'string' && /^[A-Za-z0-9]{1,24}$/.test(value) ? value : fallback;
+}
+
 /** Validates anything (parsed JSON) into complete settings. */
 export function normalizeSettings(value: unknown): PttSettings {
   const raw = record(value);
@@ -96,6 +108,8 @@ export function normalizeSettings(value: unknown): PttSettings {
     talkChannelId: typeof raw.talkChannelId === 'string' ? raw.talkChannelId : null,
     joinedChannelIds: ids(raw.joinedChannelIds),
     channelVolumes: volumes,
+    talkKey: keyCode(raw.talkKey, d.talkKey),
+    headsetTalk: bool(raw.headsetTalk, d.headsetTalk),
   };
 }
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { LayoutPreference, PttMode, PttSettings, ToneName } from '@squelch/client';
 import { MAX_JITTER_BUFFER_TARGET_MS } from '@squelch/client';
+import { TalkKeySettings } from '../keys/TalkKeySettings';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { Choice } from './Choice';
 
@@ -52,6 +53,8 @@ export function SettingsDialog({
           <strong>Tap to toggle</strong> — tap to start, tap again to stop
         </Choice>
       </fieldset>
+
+      <TalkKeySettings settings={settings} onChange={set} />
 
       <fieldset className="settings__group">
         <legend>Layout</legend>

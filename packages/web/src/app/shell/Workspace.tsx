@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { AuthSession, SessionUser } from '../auth/AuthSession';
-import { SingleChannelView } from '../channels/SingleChannelView';
+import { SingleChannelView, talkChannelOf } from '../channels/SingleChannelView';
 import { DispatchConsole } from '../console/DispatchConsole';
 import { HistoryContext } from '../history/historyApi';
+import { useHeadsetTalk } from '../keys/useHeadsetTalk';
+import { useTalkKey } from '../keys/useTalkKey';
 import { useRadio } from '../radio/useRadio';
 import { usePath } from '../routing/usePath';
 import { SettingsDialog } from '../settings/SettingsDialog';
@@ -44,6 +46,10 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
       window.removeEventListener('pointerdown', unlock, { capture: true });
     };
   }, [radio]);
+
+  const talkChannel = talkChannelOf(snapshot);
+  useTalkKey(radio, snapshot.settings.talkKey, talkChannel?.info.id ?? null);
+  useHeadsetTalk(radio, snapshot.settings.headsetTalk, talkChannel);
 
   const layout =
     snapshot.settings.layout === 'auto'
