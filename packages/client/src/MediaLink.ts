@@ -226,6 +226,12 @@ export class MediaLink {
     return transport;
   }
 
+  /** Restarts ICE on every transport at once (after a network change), without waiting for a failure. */
+  restartIce(): void {
+    if (this.#closed) return;
+    for (const watchdog of this.#watchdogs) watchdog.restartNow();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -10,6 +10,7 @@ import { Emitter } from './Emitter';
 import { MediaLink } from './MediaLink';
 import type { MediaLinkOptions } from './MediaLink';
 import { openMicrophone } from './microphone';
+import { NETWORK_CHECK_TIMEOUT_MS, socketAnswers } from './network';
 import type { MicrophoneOptions } from './microphone';
 import { ExponentialBackoff } from './ReconnectPolicy';
 import type { ReconnectPolicy } from './ReconnectPolicy';
@@ -99,6 +100,8 @@ export class PttClient extends Emitter<PttClientEvents> {
   #rebuilding: Promise<void> | undefined;
   #closed = false;
   #reconnecting = false;
+  /** Ends the current wait between reconnection attempts (a network change: try at once). */
+  #wakeRetry: (() => void) | undefined;
 
   constructor(options: PttClientOptions) {
     super();
@@ -277,6 +280,33 @@ export class PttClient extends Emitter<PttClientEvents> {
   /** Starts reconnecting now (after the policy gave up, e.g. from a "retry" button). */
   retryNow(): void {
     if (this.#state === 'failed' || this.#state === 'disconnected') void this.#reconnect();
+  }
+
+  /**
+   * The device's network changed (online again, Wi-Fi to mobile data): reconnect at once if disconnected;
+   * if connected, restart ICE on the new path and check the socket still answers, dropping it if not.
+   */
+  networkChanged(): void {
+    if (this.#closed) return;
+    if (this.#reconnecting) {
+      this.#wakeRetry?.();
+      return;
+    }
+    if (this.#state === 'failed') {
+      void this.#reconnect();
+      return;
+    }
+    const signalling = this.#signalling;
+    if (this.#state !== 'connected' || signalling === undefined) return;
+    this.#link?.restartIce();
+    void socketAnswers(signalling, NETWORK_CHECK_TIMEOUT_MS).then((alive) => {
+      if (alive || this.#closed || this.#signalling !== signalling) return;
+      // The socket is dead on the old path: drop it now instead of waiting for TCP to notice.
+      this.#signalling = undefined;
+      signalling.close(4000, 'network changed');
+      for (const channelId of [...this.#heartbeats.keys()]) this.#endTransmission(channelId, 'disconnected');
+      void this.#reconnect();
+    });
   }
 
   /** Resumes audio players that autoplay blocked; call from a user gesture. */
@@ -498,7 +528,14 @@ export class PttClient extends Emitter<PttClientEvents> {
           this.#setState('failed');
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.#wakeRetry = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#wakeRetry = undefined;
         if (this.#closed) return;
         try {
           await this.#establish();
@@ -533,6 +570,7 @@ export class PttClient extends Emitter<PttClientEvents> {
   /** Disconnects and releases everything (transports, players, the microphone track). */
   close(): void {
     this.#closed = true;
+    this.#wakeRetry?.();
     for (const timer of this.#heartbeats.values()) clearInterval(timer);
     this.#heartbeats.clear();
     this.#teardownMedia();

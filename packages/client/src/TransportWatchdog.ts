@@ -55,6 +55,12 @@ export class TransportWatchdog {
     }
   }
 
+  /** Restarts ICE now (the network changed: the old path may be dead), unless a restart is under way. */
+  restartNow(): void {
+    if (this.#disposed || this.#restarting) return;
+    void this.#restart();
+  }
+
   async #restart(): Promise<void> {
     this.#clear();
     if (this.#disposed) return;

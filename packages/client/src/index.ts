@@ -10,6 +10,7 @@ export { SignallingClient, RequestError } from './SignallingClient';
 export { ExponentialBackoff } from './ReconnectPolicy';
 export type { ReconnectPolicy, ReconnectContext, BackoffOptions } from './ReconnectPolicy';
 export { MediaLink } from './MediaLink';
+export { watchNetwork, socketAnswers } from './network';
 export { openMicrophone, microphonePermission, MicrophoneError, classifyMicrophoneError } from './microphone';
 export type { MicrophoneOptions, MicrophoneProblem } from './microphone';
 export { Emitter } from './Emitter';

@@ -24,4 +24,15 @@ describe('ExponentialBackoff', () => {
     expect(policy.nextRetryDelayMs({ retryCount: 3, elapsedMs: 4999 })).not.toBeNull();
     expect(policy.nextRetryDelayMs({ retryCount: 3, elapsedMs: 5000 })).toBeNull();
   });
+
+  it('never gives up by default: after two minutes it keeps trying about every 30 s', () => {
+    const policy = new ExponentialBackoff({ jitter: 0 });
+    expect(policy.nextRetryDelayMs({ retryCount: 30, elapsedMs: 119_000 })).toBe(5000);
+    for (const elapsedMs of [120_000, 3_600_000, 12 * 3_600_000]) {
+      expect(policy.nextRetryDelayMs({ retryCount: 200, elapsedMs })).toBe(30_000);
+    }
+    const slow = new ExponentialBackoff({ jitter: 0, slowAfterMs: 1000, slowDelayMs: 10_000 });
+    expect(slow.nextRetryDelayMs({ retryCount: 1, elapsedMs: 999 })).toBe(500);
+    expect(slow.nextRetryDelayMs({ retryCount: 1, elapsedMs: 1000 })).toBe(10_000);
+  });
 });

@@ -189,6 +189,11 @@ export class Radio extends Emitter<{ change: [] }> {
     this.#client.retryNow();
   }
 
+  /** The device's network changed: reconnect or re-check at once (PttClient.networkChanged). */
+  networkChanged(): void {
+    this.#client.networkChanged();
+  }
+
   /** Resumes received audio that the browser's autoplay policy held back (call from a gesture). */
   resumeAudio(): void {
     this.#client.resumeAudio();

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { watchNetwork } from '@squelch/client';
 import type { AuthSession, SessionUser } from '../auth/AuthSession';
 import { SingleChannelView, talkChannelOf } from '../channels/SingleChannelView';
 import { DispatchConsole } from '../console/DispatchConsole';
@@ -40,7 +41,10 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
     window.addEventListener('blur', stop);
     document.addEventListener('visibilitychange', onVisibility);
     window.addEventListener('pointerdown', unlock, { capture: true });
+    // Wi-Fi to mobile data, or back online: reconnect or re-check now rather than after the timers.
+    const unwatchNetwork = watchNetwork(() => radio.networkChanged());
     return () => {
+      unwatchNetwork();
       window.removeEventListener('blur', stop);
       document.removeEventListener('visibilitychange', onVisibility);
       window.removeEventListener('pointerdown', unlock, { capture: true });
