@@ -110,7 +110,11 @@ describe(`a floor holder that dies (two nodes, Redis, TTL ${TTL_MS} ms)`, () => 
 
     expect(await holder.firstLine).toBe('granted');
     for (const taken of await nextOnEvery(listeners, 'floorTaken', killed)) {
-      expect(taken).toEqual({ channelId: killed, holder: { userId: doomed.id, displayName: 'Hal' } });
+      expect(taken).toEqual({
+        channelId: killed,
+        holder: { userId: doomed.id, displayName: 'Hal' },
+        grant: expect.any(Number) as unknown,
+      });
     }
     expect(await lis.bot.press(killed)).toMatchObject({ granted: false, reason: 'busy' });
 

@@ -89,8 +89,10 @@ describe.each<FloorBackend>(['redis', 'in-process'])('floor notifications (%s fl
 
       const granted = await ana.bot.press(talk);
       expect(granted).toMatchObject({ granted: true, maxDurationMs: 60_000 });
+      // Every member, on every node, learns the grant's fencing number with the holder.
+      const fence = (granted as { grant: number }).grant;
       for (const taken of await nextOnEvery(members, 'floorTaken', talk)) {
-        expect(taken).toEqual({ channelId: talk, holder: holderOf(ana) });
+        expect(taken).toEqual({ channelId: talk, holder: holderOf(ana), grant: fence });
       }
 
       // Denied on the holder's node and on the other one, with the holder's name.
@@ -122,7 +124,11 @@ describe.each<FloorBackend>(['redis', 'in-process'])('floor notifications (%s fl
       // The other node's member takes it next; the first holder is now the one denied.
       expect(await ben.bot.press(talk)).toMatchObject({ granted: true });
       for (const taken of await nextOnEvery(members, 'floorTaken', talk)) {
-        expect(taken).toEqual({ channelId: talk, holder: holderOf(ben) });
+        expect(taken).toEqual({
+          channelId: talk,
+          holder: holderOf(ben),
+          grant: expect.any(Number) as unknown,
+        });
       }
       await eli.notification('floorTaken', (data) => data.channelId === talk, 10_000);
       expect(await ana.bot.press(talk)).toMatchObject({
@@ -165,7 +171,11 @@ describe.each<FloorBackend>(['redis', 'in-process'])('floor notifications (%s fl
       await expect(ben.bot.join(removal)).rejects.toMatchObject({ code: 'forbidden' });
       expect(await dev.bot.press(removal)).toMatchObject({ granted: true });
       for (const taken of await nextOnEvery([ana, cleo, dev], 'floorTaken', removal)) {
-        expect(taken).toEqual({ channelId: removal, holder: holderOf(dev) });
+        expect(taken).toEqual({
+          channelId: removal,
+          holder: holderOf(dev),
+          grant: expect.any(Number) as unknown,
+        });
       }
       expect(await dev.bot.release(removal)).toEqual({ released: true });
       await nextOnEvery([ana, cleo, dev], 'floorIdle', removal);

@@ -96,7 +96,11 @@ describe('Redis restarted while a channel is taken (two nodes)', () => {
     });
 
     for (const taken of await nextOnEvery(members, 'floorTaken', channelId)) {
-      expect(taken).toEqual({ channelId, holder: { userId: ben.user.id, displayName: 'Ben' } });
+      expect(taken).toEqual({
+        channelId,
+        holder: { userId: ben.user.id, displayName: 'Ben' },
+        grant: expect.any(Number) as unknown,
+      });
     }
     expect(await ana.bot.press(channelId)).toMatchObject({ granted: false, reason: 'busy' });
     expect(await ben.bot.release(channelId)).toEqual({ released: true });
@@ -159,7 +163,11 @@ describe('Redis restarted while a channel is taken (two nodes)', () => {
     }
 
     for (const taken of await nextOnEvery(members, 'floorTaken', channelId)) {
-      expect(taken).toEqual({ channelId, holder: { userId: cleo.user.id, displayName: 'Cleo' } });
+      expect(taken).toEqual({
+        channelId,
+        holder: { userId: cleo.user.id, displayName: 'Cleo' },
+        grant: expect.any(Number) as unknown,
+      });
     }
     expect(await cleo.bot.release(channelId)).toEqual({ released: true });
     await nextOnEvery(members, 'floorIdle', channelId);
