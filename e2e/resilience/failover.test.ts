@@ -10,6 +10,7 @@ import { launchChromium } from '../support/browser';
 import type { TestBrowser } from '../support/browser';
 import { httpsGet } from '../support/httpsGet';
 import { LabPage } from '../support/labPage';
+import { freePort } from '../../packages/server/test/support/freePort';
 import { startNodeProcess } from '../support/floorNodeProcess';
 import type { NodeProcess } from '../support/floorNodeProcess';
 
@@ -64,9 +65,20 @@ describe('two server instances', () => {
       await services.assignments.assign(actor, channelId, user.id);
       tokens[name] = (await auth.login(email, 'failover-password', '127.0.0.1')).accessToken;
     }
-    const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, SQUELCH_JWT_SECRET: JWT_SECRET };
-    first = await startNodeProcess({ env: { ...env, SQUELCH_NODE_ID: 'first' } });
-    second = await startNodeProcess({ env: { ...env, SQUELCH_NODE_ID: 'second' } });
+    // Pages load from one node and open their socket on the other: each node lists both origins.
+    const ports = [await freePort(), await freePort()];
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redis.url,
+      SQUELCH_JWT_SECRET: JWT_SECRET,
+      SQUELCH_ALLOWED_ORIGINS: ports.map((port) => `https://127.0.0.1:${port}`).join(','),
+    };
+    first = await startNodeProcess({
+      env: { ...env, SQUELCH_NODE_ID: 'first', SQUELCH_PORT: String(ports[0]) },
+    });
+    second = await startNodeProcess({
+      env: { ...env, SQUELCH_NODE_ID: 'second', SQUELCH_PORT: String(ports[1]) },
+    });
     browser = await launchChromium();
   });
 

@@ -37,6 +37,8 @@ describe('health and metrics endpoints', () => {
     expect(JSON.parse(ready.text)).toEqual({
       status: 'ready',
       checks: { mediaWorkers: true, floorStore: true, database: true },
+      // Conditions that do not make the node unready (e.g. recording paused on a full disk); none here.
+      notices: {},
     });
   });
 

@@ -40,7 +40,7 @@ export interface NodeProcess {
  */
 export async function startNodeProcess(options: NodeProcessOptions): Promise<NodeProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'squelch-node-')));
-  const port = await freePort();
+  const port = options.env.SQUELCH_PORT !== undefined ? Number(options.env.SQUELCH_PORT) : await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: REPO_ROOT,
     env: {
