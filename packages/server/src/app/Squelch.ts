@@ -167,6 +167,7 @@ export class Squelch {
         webRoot: config.webRoot,
         trustProxy: fastifyTrustProxy(config.security.trustProxy),
         devPages: config.security.devPages,
+        peerOrigins: config.security.allowedOrigins,
         readiness: [
           { name: 'mediaWorkers', check: () => pool.healthy() },
           { name: 'floorStore', check: () => floorStore.isHealthy() },

@@ -25,6 +25,11 @@ export interface HttpServerOptions {
   devPages?: boolean;
   /** Conditions /readyz reports without failing readiness (e.g. recording paused), by name. */
   notices?: () => Record<string, string | undefined>;
+  /**
+   * Other nodes' origins (SQUELCH_ALLOWED_ORIGINS): the page may open its signalling socket and API calls
+   * there too (the CSP's connect-src), so a client can fail over between nodes.
+   */
+  peerOrigins?: readonly string[];
 }
 
 /**
@@ -70,7 +75,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   await app.register(fastifyHelmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        ...CONTENT_SECURITY_POLICY,
+        connectSrc: [
+          ...CONTENT_SECURITY_POLICY.connectSrc,
+          ...(options.peerOrigins ?? []).flatMap((origin) => [origin, origin.replace(/^http/, 'ws')]),
+        ],
+      },
+    },
     strictTransportSecurity: { maxAge: 180 * 86_400, includeSubDomains: false },
     referrerPolicy: { policy: 'no-referrer' },
     // Frames are refused by frame-ancestors; X-Frame-Options says the same to older browsers.
