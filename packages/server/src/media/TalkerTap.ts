@@ -65,11 +65,6 @@ export class TalkerTap {
     consumer.on('rtp', (packet) => this.#onRtp(packet));
   }
 
-  /** Gate-open → first packet delays of recent grants, in ms (to measure the first-packet grace). */
-  get firstPacketDelays(): readonly number[] {
-    return this.#silence.firstPacketDelays;
-  }
-
   static async create(
     producer: Producer,
     worker: MediaWorker,
