@@ -81,7 +81,9 @@ describe('silent holder', () => {
     await watcher.notification('floorIdle', () => true, 10_000);
     const idleAfter = Date.now() - stoppedAt;
     expect(idleAfter).toBeGreaterThanOrEqual(MEDIA_TIMEOUT_MS - 100);
-    expect(idleAfter).toBeLessThan(MEDIA_TIMEOUT_MS + 500);
+    // The exact deadline is the unit test's business (test/media/SilenceWatch.test.ts); here the bound leaves
+    // room for a loaded machine (the revocation crosses Redis to the other node) and stays far below the TTL.
+    expect(idleAfter).toBeLessThan(MEDIA_TIMEOUT_MS + 2000);
     await expect
       .poll(async () => JSON.stringify(await page.page.evaluate(() => window.lab.transmitLog())), {
         timeout: 3000,
@@ -101,7 +103,7 @@ describe('silent holder', () => {
       const after = Date.now() - grantedAt;
       // The grace (1 s here) plus the timeout, not the lock TTL.
       expect(after).toBeGreaterThanOrEqual(MEDIA_TIMEOUT_MS + 1000 - 100);
-      expect(after).toBeLessThan(MEDIA_TIMEOUT_MS + 1000 + 1000);
+      expect(after).toBeLessThan(MEDIA_TIMEOUT_MS + 1000 + 2000);
     } finally {
       mute.close();
     }
