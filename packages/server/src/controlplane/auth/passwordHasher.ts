@@ -37,8 +37,17 @@ export class PasswordHasher {
     });
   }
 
-  /** True when the password matches; false for a wrong password or an unreadable hash. */
+  /**
+   * True when the password matches; false for a wrong password or an unreadable hash. An account without a
+   * password (imported, signs in with codes) is checked against the dummy hash, so its answer takes as long as
+   * any other wrong password and does not tell that the account has none.
+   */
   async verify(passwordHash: string, password: string): Promise<boolean> {
+    if (!passwordHash.startsWith('$argon2')) return this.verifyAgainstDummy(password);
+    return this.#verify(passwordHash, password);
+  }
+
+  async #verify(passwordHash: string, password: string): Promise<boolean> {
     try {
       return await verify(passwordHash, password);
     } catch {
@@ -56,7 +65,7 @@ export class PasswordHasher {
    * e-mail address takes as long as one with a wrong password. Always false.
    */
   async verifyAgainstDummy(password: string): Promise<false> {
-    await this.verify(await this.#dummy(), password);
+    await this.#verify(await this.#dummy(), password);
     return false;
   }
 
