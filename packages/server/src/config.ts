@@ -51,6 +51,7 @@ const EnvSchema = z.object({
   SQUELCH_FLOOR_MAX_DURATION_MS: positiveMs.default(60_000),
   SQUELCH_FLOOR_MEDIA_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   SQUELCH_FLOOR_FIRST_PACKET_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  SQUELCH_ACCESS_RECONCILE_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
   SQUELCH_TURN_URLS: z.string().optional(),
   SQUELCH_TURN_SECRET: z.string().min(1).optional(),
   SQUELCH_TURN_TTL_S: z.coerce.number().int().min(60).default(3600),
@@ -88,6 +89,8 @@ export interface Config {
     opusPtime: 10 | 20;
   };
   floor: { ttlMs: number; maxDurationMs: number; mediaTimeoutMs: number; firstPacketGraceMs: number };
+  /** How often every session's channels are re-checked against the database (besides bus removals). */
+  access: { reconcileMs: number };
   /** relayOnly: every client is told to use TURN only (iceTransportPolicy 'relay'). */
   turn: { urls: string[]; secret: string; ttlSec: number; relayOnly: boolean } | undefined;
   tonesDir: string | undefined;
@@ -216,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
       mediaTimeoutMs: e.SQUELCH_FLOOR_MEDIA_TIMEOUT_MS,
       firstPacketGraceMs: e.SQUELCH_FLOOR_FIRST_PACKET_GRACE_MS,
     },
+    access: { reconcileMs: e.SQUELCH_ACCESS_RECONCILE_MS },
     turn:
       e.SQUELCH_TURN_URLS !== undefined && e.SQUELCH_TURN_SECRET !== undefined
         ? {

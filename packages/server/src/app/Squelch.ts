@@ -224,6 +224,7 @@ export class Squelch {
         maxSocketsPerAddress: config.security.maxSocketsPerAddress,
         maxSessionsPerUser: config.security.maxSessionsPerUser,
         clientAddress: clientAddressResolver(config.security.trustProxy),
+        reconcileMs: config.access.reconcileMs,
         silence: {
           timeoutMs: config.floor.mediaTimeoutMs,
           firstPacketGraceMs: config.floor.firstPacketGraceMs,

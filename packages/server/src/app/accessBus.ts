@@ -16,12 +16,14 @@ const MessageSchema = z.object({
  * Carries access removals (a user unassigned from a channel, a user disabled) to every node, because the
  * sessions of that user may live on any node. Without Redis there is one node and the bus is local.
  * With Redis, a change published here is delivered to this node's listeners at once and to the other nodes
- * through pub/sub; a node ignores its own messages coming back.
+ * through pub/sub; a node ignores its own messages coming back. Messages published while this node's
+ * subscriber was disconnected are lost (pub/sub keeps nothing): when it is subscribed again, `reconnected`
+ * tells listeners to re-check what they hold against the database.
  *
  * Owns its two Redis connections; close() ends them.
  */
 export class AccessBus {
-  readonly #events: TypedEmitter<{ removed: [AccessRemoved] }>;
+  readonly #events: TypedEmitter<{ removed: [AccessRemoved]; reconnected: [] }>;
   readonly #nodeId: string;
   readonly #channel: string;
   readonly #logger: Logger;
@@ -43,7 +45,21 @@ export class AccessBus {
       );
     }
     this.#subscriber.on('message', (_channel: string, text: string) => this.#receive(text));
-    void this.#subscriber.subscribe(this.#channel).catch((error: unknown) => {
+    const subscriber = this.#subscriber;
+    let connections = 0;
+    subscriber.on('ready', () => {
+      connections += 1;
+      if (connections === 1) return;
+      // Subscribed again (ioredis also resubscribes by itself; this one is awaited), then catch up.
+      subscriber.subscribe(this.#channel).then(
+        () => {
+          this.#logger.info('access bus reconnected; removals sent meanwhile may be lost');
+          this.#events.emit('reconnected');
+        },
+        (error: unknown) => this.#logger.warn({ err: error }, 'access bus could not subscribe again'),
+      );
+    });
+    void subscriber.subscribe(this.#channel).catch((error: unknown) => {
       this.#logger.warn({ err: error }, 'access bus could not subscribe');
     });
   }
@@ -54,7 +70,7 @@ export class AccessBus {
     this.#publisher
       ?.publish(this.#channel, JSON.stringify({ origin: this.#nodeId, change }))
       .catch((error: unknown) => {
-        // Other nodes still catch up: floor heartbeats re-check access, and joins are always checked.
+        // Other nodes still catch up: every node re-checks its sessions' channels periodically.
         this.#logger.warn({ err: error, change }, 'access removal not sent to other nodes');
       });
   }
@@ -62,6 +78,12 @@ export class AccessBus {
   onRemoved(listener: (change: AccessRemoved) => void): () => void {
     this.#events.on('removed', listener);
     return () => this.#events.off('removed', listener);
+  }
+
+  /** Subscribes to "the subscriber was disconnected and is subscribed again"; returns the unsubscribe function. */
+  onReconnected(listener: () => void): () => void {
+    this.#events.on('reconnected', listener);
+    return () => this.#events.off('reconnected', listener);
   }
 
   #receive(text: string): void {

@@ -21,7 +21,9 @@ export function controlPlaneAccess(
     policy: {
       verifyToken: (token) => controlPlane.verifyAccessToken(token),
       canUseChannel: (userId, channelId) => controlPlane.canUseChannel(userId, channelId),
+      channelsOf: (userIds) => controlPlane.channelsOf(userIds),
       onAccessRemoved: (listener: (change: AccessRemoved) => void) => bus.onRemoved(listener),
+      onRemovalsMissed: (listener: () => void) => bus.onReconnected(listener),
     },
     stop: () => {
       controlPlane.events.off('channelAccessRemoved', onChannel);

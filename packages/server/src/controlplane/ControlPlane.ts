@@ -147,6 +147,19 @@ export class ControlPlane {
     return (await accessPairs(this.#ctx.db, { userId, channelIds: [channelId] })).length > 0;
   }
 
+  /**
+   * The channels each of the users may use now (one query for all of them); a user missing from the database,
+   * disabled or without channels maps to an empty set.
+   */
+  async channelsOf(userIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    const valid = [...new Set(userIds)].filter((userId) => UUID.test(userId));
+    const result = new Map<string, Set<string>>(userIds.map((userId) => [userId, new Set<string>()]));
+    for (const pair of await accessPairs(this.#ctx.db, { userIds: valid })) {
+      result.get(pair.userId)?.add(pair.channelId);
+    }
+    return result;
+  }
+
   /** Seeds the demo event and accounts into an empty database; null if it had users already. */
   seedDemoIfEmpty(): Promise<DemoAccount[] | null> {
     return seedDemoIfEmpty(this.#ctx, this.#hasher);

@@ -1,6 +1,13 @@
 /** Codes of control-plane API errors; clients switch on them, people read the message. */
 export type ApiErrorCode =
-  'bad_request' | 'not_authenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'internal';
+  | 'bad_request'
+  | 'not_authenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
 
 const statusOf: Record<ApiErrorCode, number> = {
   bad_request: 400,
@@ -9,6 +16,7 @@ const statusOf: Record<ApiErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   rate_limited: 429,
+  unavailable: 503,
   internal: 500,
 };
 

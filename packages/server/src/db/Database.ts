@@ -33,7 +33,13 @@ export async function openDatabase(config: DatabaseConfig, logger: Logger): Prom
     db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     closeEngine = () => pglite.close();
   } else {
-    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
+    // A database host that stops answering fails a request after 5 s (reported as unavailable) instead of
+    // holding it until the operating system gives up on the TCP connection.
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: config.poolSize ?? 10,
+      connectionTimeoutMillis: 5000,
+    });
     // An idle client that loses its server emits here; without a listener the process would crash.
     pool.on('error', (error) => log.warn({ err: error }, 'idle database connection failed'));
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });

@@ -11,13 +11,20 @@ export type AccessRemoved =
   | { kind: 'user'; userId: string; reason: string };
 
 /**
- * What signalling needs from the control plane: verify a token, check a channel right against the current
- * assignments, and learn when rights are removed. Implemented by the control plane; signalling depends only on
+ * What signalling needs from the control plane: verify a token, check channel rights against the current
+ * assignments, and learn when rights are removed (or when removals may have been missed). Implemented by the control plane; signalling depends only on
  * this interface.
  */
 export interface AccessPolicy {
   verifyToken(token: string): Promise<Identity | null>;
   canUseChannel(userId: string, channelId: string): Promise<boolean>;
+  /** The channels each user may use now, in one look-up (every user given is in the map). */
+  channelsOf(userIds: readonly string[]): Promise<Map<string, Set<string>>>;
   /** Subscribes to removals; returns the unsubscribe function. */
   onAccessRemoved(listener: (change: AccessRemoved) => void): () => void;
+  /**
+   * Subscribes to "removals may have been missed" (the bus was disconnected and is back); returns the
+   * unsubscribe function.
+   */
+  onRemovalsMissed(listener: () => void): () => void;
 }

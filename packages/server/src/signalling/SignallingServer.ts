@@ -13,6 +13,8 @@ import type { SilenceOptions } from '../media/SilenceWatch';
 import type { WorkerPool } from '../media/WorkerPool';
 import type { SignallingObserver } from '../observability/metrics';
 import type { AccessPolicy, AccessRemoved } from './AccessPolicy';
+import { AccessReconciler } from './AccessReconciler';
+import { ChannelRights } from './ChannelRights';
 import { Connection } from './Connection';
 import { toProtocolError } from './errors';
 import type { FloorControl } from './FloorControl';
@@ -71,6 +73,8 @@ export interface SignallingServerOptions {
   silence?: SilenceOptions;
   /** The client address of an upgrade request (default: the TCP peer; see http/clientAddress). */
   clientAddress?: (request: IncomingMessage) => string;
+  /** How often every session's channels are re-checked against the database (default 30 s). */
+  reconcileMs?: number;
 }
 
 /**
@@ -80,6 +84,8 @@ export interface SignallingServerOptions {
  */
 export class SignallingServer {
   readonly registry = new SessionRegistry();
+  /** The channels of this node's users, in memory (join, press and heartbeat check here). */
+  readonly rights: ChannelRights;
   readonly #options: SignallingServerOptions;
   readonly #wss: WebSocketServer;
   readonly #logger: Logger;
@@ -87,6 +93,7 @@ export class SignallingServer {
   readonly #cleanups: (() => void)[] = [];
   readonly #connections = new Set<Connection>();
   readonly #admission: UpgradeAdmission;
+  #reconciler: AccessReconciler | undefined;
   #server: Server | undefined;
   #pingTimer: NodeJS.Timeout | undefined;
   #closing = false;
@@ -103,9 +110,10 @@ export class SignallingServer {
       maxPayload: MAX_MESSAGE_BYTES,
       perMessageDeflate: false,
     });
+    this.rights = new ChannelRights(options.access);
     this.#ctx = {
       nodeId: options.nodeId,
-      access: options.access,
+      rights: this.rights,
       floor: options.floor,
       registry: this.registry,
       observer: options.observer,
@@ -124,6 +132,13 @@ export class SignallingServer {
       wireFloorEvents(this.#options.floor, this.registry, this.#options.observer, this.#logger),
     );
     this.#cleanups.push(this.#options.access.onAccessRemoved((change) => void this.#onAccessRemoved(change)));
+    const reconciler = new AccessReconciler({
+      intervalMs: this.#options.reconcileMs ?? 30_000,
+      run: () => this.#reconcile(),
+      logger: this.#logger,
+    });
+    this.#reconciler = reconciler;
+    this.#cleanups.push(this.#options.access.onRemovalsMissed(() => reconciler.trigger('bus reconnected')));
     this.#options.pool.events.on('workerReplaced', this.#onWorkerReplaced);
   }
 
@@ -276,6 +291,16 @@ export class SignallingServer {
       connection.close(CloseCode.TooManySessions, 'too many sessions');
       return undefined;
     }
+
+    try {
+      await this.rights.load(identity.userId);
+    } catch (error) {
+      if (this.registry.ofUser(identity.userId).length === 0) this.rights.forget(identity.userId);
+      connection.logger.error({ err: error }, 'channel assignments could not be loaded');
+      connection.fail(req.id, new ProtocolError(ErrorCode.Unavailable, 'Sign-in is unavailable; try again.'));
+      return undefined;
+    }
+    if (!connection.open || this.#closing) return undefined;
 
     const sessionId = randomUUID();
     const logger = connection.logger.child({ sessionId, userId: identity.userId });
@@ -434,6 +459,8 @@ export class SignallingServer {
     // Audio stops first (media closes synchronously), then the locks are given back.
     this.registry.remove(session);
     session.close();
+    if (this.registry.ofUser(session.identity.userId).length === 0)
+      this.rights.forget(session.identity.userId);
     try {
       await this.#options.floor.releaseSession(session.id, 'disconnected');
     } catch (error) {
@@ -459,6 +486,7 @@ export class SignallingServer {
   }
 
   async #onAccessRemoved(change: AccessRemoved): Promise<void> {
+    this.rights.removed(change);
     for (const session of this.registry.ofUser(change.userId)) {
       const channels = change.kind === 'channel' ? [change.channelId] : [...session.joined];
       for (const channelId of channels) await this.#removeChannel(session, channelId, change.reason);
@@ -469,11 +497,31 @@ export class SignallingServer {
     }
   }
 
+  /**
+   * Re-checks every session's joined channels against the database, so a removal whose bus message was lost
+   * still takes effect: channels no longer allowed are taken away as a live removal would.
+   */
+  async #reconcile(): Promise<void> {
+    const users = [...new Set([...this.registry.all()].map((session) => session.identity.userId))];
+    if (users.length === 0) return;
+    const fresh = await this.rights.refresh(users);
+    for (const [userId, channels] of fresh) {
+      for (const session of this.registry.ofUser(userId)) {
+        for (const channelId of [...session.joined]) {
+          if (channels.has(channelId)) continue;
+          session.logger.warn({ channelId }, 'reconciliation found a channel no longer assigned');
+          await this.#removeChannel(session, channelId, 'unassigned');
+        }
+      }
+    }
+  }
+
   /** Graceful shutdown: tell clients to reconnect, then close every session (releasing floors). */
   async close(reconnectAfterMs = 1000): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
     if (this.#pingTimer !== undefined) clearInterval(this.#pingTimer);
+    await this.#reconciler?.close();
     this.#server?.off('upgrade', this.#onUpgrade);
     for (const cleanup of this.#cleanups) cleanup();
     const sessions = [...this.registry.all()];

@@ -3,14 +3,15 @@ import type { FloorRequestResult, FloorState, ParsedRequest, RequestResult } fro
 import type { DtlsParameters, RtpCapabilities, RtpParameters } from 'mediasoup/types';
 import type { FloorGrant } from '../floor/FloorStore';
 import type { SignallingObserver } from '../observability/metrics';
-import type { AccessPolicy } from './AccessPolicy';
+import type { ChannelRights } from './ChannelRights';
 import type { FloorControl } from './FloorControl';
 import type { Session } from './Session';
 import type { SessionRegistry } from './SessionRegistry';
 
 export interface HandlerContext {
   nodeId: string;
-  access: AccessPolicy;
+  /** Channel rights of this node's users, in memory; a channel not known yet is looked up. */
+  rights: ChannelRights;
   floor: FloorControl;
   registry: SessionRegistry;
   observer: SignallingObserver;
@@ -98,7 +99,7 @@ async function join(
   session: Session,
   channelId: string,
 ): Promise<RequestResult<'join'>> {
-  if (!(await ctx.access.canUseChannel(session.identity.userId, channelId))) {
+  if (!(await ctx.rights.allows(session.identity.userId, channelId))) {
     throw new ProtocolError(ErrorCode.Forbidden, 'You are not assigned to this channel.');
   }
   const consumer = await session.media.listen(channelId);
@@ -135,7 +136,7 @@ async function requestFloor(
   if (!session.media.hasProducer) {
     return { granted: false, reason: 'no_microphone', message: 'The microphone is not connected yet.' };
   }
-  if (!(await ctx.access.canUseChannel(session.identity.userId, channelId))) {
+  if (!(await ctx.rights.allows(session.identity.userId, channelId))) {
     return { granted: false, reason: 'not_member', message: 'You are no longer assigned to this channel.' };
   }
   const outcome = await ctx.floor.request(channelId, {
@@ -196,8 +197,8 @@ async function heartbeat(
   if (grantId === undefined) {
     throw new ProtocolError(ErrorCode.InvalidState, 'You do not hold the floor of this channel.');
   }
-  // Rights can be removed on another node while a message about it is lost: every heartbeat re-checks them.
-  if (!(await ctx.access.canUseChannel(session.identity.userId, channelId))) {
+  // From memory: removals arrive on the bus, and the periodic reconciliation catches a lost message.
+  if (!(await ctx.rights.allows(session.identity.userId, channelId))) {
     await ctx.removeAccess(session, channelId, 'no longer assigned');
     throw new ProtocolError(ErrorCode.Forbidden, 'You are no longer assigned to this channel.');
   }

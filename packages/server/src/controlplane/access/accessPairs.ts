@@ -9,6 +9,8 @@ export interface AccessPair {
 /** Which pairs to compute; an absent filter means "all". */
 export interface AccessScope {
   userId?: string;
+  /** Several users at once (with `userId`, both filters apply). */
+  userIds?: readonly string[];
   channelIds?: readonly string[];
 }
 
@@ -19,8 +21,10 @@ export interface AccessScope {
  */
 export async function accessPairs(db: Executor, scope: AccessScope): Promise<AccessPair[]> {
   if (scope.channelIds !== undefined && scope.channelIds.length === 0) return [];
+  if (scope.userIds !== undefined && scope.userIds.length === 0) return [];
   const channelIds = scope.channelIds;
   const userId = scope.userId;
+  const userIds = scope.userIds;
 
   const admins = db
     .selectFrom('users')
@@ -29,6 +33,7 @@ export async function accessPairs(db: Executor, scope: AccessScope): Promise<Acc
     .where('users.is_admin', '=', true)
     .where('users.disabled', '=', false)
     .$if(userId !== undefined, (q) => q.where('users.id', '=', userId!))
+    .$if(userIds !== undefined, (q) => q.where('users.id', 'in', userIds!))
     .$if(channelIds !== undefined, (q) => q.where('channels.id', 'in', channelIds!));
 
   const dispatchers = db
@@ -40,6 +45,7 @@ export async function accessPairs(db: Executor, scope: AccessScope): Promise<Acc
     .where('event_members.role', '=', 'dispatch')
     .where('users.disabled', '=', false)
     .$if(userId !== undefined, (q) => q.where('users.id', '=', userId!))
+    .$if(userIds !== undefined, (q) => q.where('users.id', 'in', userIds!))
     .$if(channelIds !== undefined, (q) => q.where('channels.id', 'in', channelIds!));
 
   const assigned = db
@@ -55,6 +61,7 @@ export async function accessPairs(db: Executor, scope: AccessScope): Promise<Acc
     .select(['users.id as userId', 'channels.id as channelId'])
     .where('users.disabled', '=', false)
     .$if(userId !== undefined, (q) => q.where('users.id', '=', userId!))
+    .$if(userIds !== undefined, (q) => q.where('users.id', 'in', userIds!))
     .$if(channelIds !== undefined, (q) => q.where('channels.id', 'in', channelIds!));
 
   return admins.union(dispatchers).union(assigned).execute();

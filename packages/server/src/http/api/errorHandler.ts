@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { ControlPlaneError, type ApiErrorCode } from '../../controlplane/errors';
+import { isDatabaseUnavailable } from '../../db/unavailable';
 
 const codeForStatus: Record<number, ApiErrorCode> = {
   401: 'not_authenticated',
@@ -62,6 +63,19 @@ export function installErrorHandler(scope: FastifyInstance, logger: Logger): voi
         409,
         'conflict',
         'Something this request refers to was changed or removed meanwhile.',
+      );
+    }
+    if (isDatabaseUnavailable(error)) {
+      logger.warn(
+        { err: error, method: request.method, url: request.routeOptions.url },
+        'database unreachable',
+      );
+      void reply.header('retry-after', '5');
+      return send(
+        reply,
+        503,
+        'unavailable',
+        'The database is unreachable, so nothing can be read or changed right now; talking goes on. Try again in a moment.',
       );
     }
     const status = error.statusCode ?? 500;

@@ -40,6 +40,7 @@ export const errorSchema = {
             'not_found',
             'conflict',
             'rate_limited',
+            'unavailable',
             'internal',
           ],
         },
