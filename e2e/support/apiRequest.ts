@@ -7,17 +7,25 @@ export interface ApiAnswer {
   json<T>(): T;
 }
 
-/** A request to the test server's HTTPS API (self-signed certificate trusted), with optional token and headers. */
+/**
+ * A request without a body to the test server's HTTPS API (self-signed certificate trusted), with optional method
+ * (default GET), token and headers.
+ */
 export function apiRequest(
   url: string,
-  options: { token?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+  options: { token?: string; headers?: Record<string, string>; timeoutMs?: number; method?: string } = {},
 ): Promise<ApiAnswer> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   return new Promise((resolve, reject) => {
-    const request = https.get(
+    const request = https.request(
       url,
-      { rejectUnauthorized: false, timeout: options.timeoutMs ?? 10_000, headers },
+      {
+        method: options.method ?? 'GET',
+        rejectUnauthorized: false,
+        timeout: options.timeoutMs ?? 10_000,
+        headers,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -32,7 +40,8 @@ export function apiRequest(
         });
       },
     );
-    request.on('timeout', () => request.destroy(new Error(`GET ${url} timed out`)));
+    request.on('timeout', () => request.destroy(new Error(`${options.method ?? 'GET'} ${url} timed out`)));
     request.on('error', reject);
+    request.end();
   });
 }

@@ -18,10 +18,14 @@ export interface PostgresServerHandle {
   /** Connection URL of the `postgres` database, superuser `postgres`, no password. */
   url: string;
   port: number;
-  /** PID of the postmaster. */
-  pid: number;
+  /** PID of the postmaster (a new one after `resume()`). */
+  readonly pid: number;
   /** Creates an empty database and returns its URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Stops the server process (fast shutdown, by PID), keeping its data: clients find nothing listening. */
+  halt(): Promise<void>;
+  /** Starts the halted server again on the same port with the same data. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,7 +74,12 @@ export async function startPostgresServer(
           startTimeoutMs,
         );
         const pid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-        return new PostgresServer(dir, port, pid, child);
+        return new PostgresServer(dir, port, pid, child, {
+          asPostgres: owner !== undefined,
+          binary: join(binDir, 'postgres'),
+          dataDir,
+          startTimeoutMs,
+        });
       } catch (error) {
         lastError = error; // most likely the port was taken between choosing and binding it
       }
@@ -82,19 +91,48 @@ export async function startPostgresServer(
   }
 }
 
+interface LaunchSettings {
+  asPostgres: boolean;
+  binary: string;
+  dataDir: string;
+  startTimeoutMs: number;
+}
+
 class PostgresServer implements PostgresServerHandle {
   readonly url: string;
+  readonly #launch: LaunchSettings;
+  #pid: number;
   #child: ChildProcess | undefined;
   #stopping: Promise<void> | undefined;
 
   constructor(
     readonly dir: string,
     readonly port: number,
-    readonly pid: number,
+    pid: number,
     child: ChildProcess,
+    launchSettings: LaunchSettings,
   ) {
     this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    this.#pid = pid;
     this.#child = child;
+    this.#launch = launchSettings;
+  }
+
+  get pid(): number {
+    return this.#pid;
+  }
+
+  async halt(): Promise<void> {
+    const child = this.#child;
+    this.#child = undefined;
+    if (child !== undefined) await this.#end(child);
+  }
+
+  async resume(): Promise<void> {
+    if (this.#child !== undefined || this.#stopping !== undefined) return;
+    const { asPostgres, binary, dataDir, startTimeoutMs } = this.#launch;
+    this.#child = await launch(asPostgres, binary, dataDir, this.dir, this.port, startTimeoutMs);
+    this.#pid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
   }
 
   async createDatabase(name?: string): Promise<string> {
@@ -119,18 +157,21 @@ class PostgresServer implements PostgresServerHandle {
   async #stop(): Promise<void> {
     const child = this.#child;
     this.#child = undefined;
-    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      // SIGINT is PostgreSQL's "fast shutdown": disconnect clients, stop.
-      signal(this.pid, 'SIGINT');
-      const timer = setTimeout(() => {
-        signal(this.pid, 'SIGKILL');
-        if (child.pid !== undefined) signal(child.pid, 'SIGKILL');
-      }, STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
-    }
+    if (child !== undefined) await this.#end(child);
     await rm(this.dir, { recursive: true, force: true });
+  }
+
+  async #end(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // SIGINT is PostgreSQL's "fast shutdown": disconnect clients, stop.
+    signal(this.#pid, 'SIGINT');
+    const timer = setTimeout(() => {
+      signal(this.#pid, 'SIGKILL');
+      if (child.pid !== undefined) signal(child.pid, 'SIGKILL');
+    }, STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
   }
 }
 
