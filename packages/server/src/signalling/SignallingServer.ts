@@ -300,7 +300,10 @@ export class SignallingServer {
       connection.fail(req.id, new ProtocolError(ErrorCode.Unavailable, 'Sign-in is unavailable; try again.'));
       return undefined;
     }
-    if (!connection.open || this.#closing) return undefined;
+    if (!connection.open || this.#closing) {
+      if (this.registry.ofUser(identity.userId).length === 0) this.rights.forget(identity.userId);
+      return undefined;
+    }
 
     const sessionId = randomUUID();
     const logger = connection.logger.child({ sessionId, userId: identity.userId });
