@@ -6,12 +6,13 @@
  * deployment; none of it shares an event loop with the clients measuring), all on 127.0.0.1. Creates the
  * users here, through the control plane with cheap password hashing, connects `--sessions` signalling-only
  * bots spread over the nodes and `--channels` channels (every channel has members on every node), then runs
- * `--presses` presses, `--parallel` channels at a time. Per press: the press is granted, a member on another
+ * `--presses` presses per phase, a phase per entry of `--parallel` (channels at a time: `1,10` runs one press at a
+ * time, then ten at a time, on the same deployment). Per press: the press is granted, a member on another
  * node is told floorTaken, a second press by someone on another node is answered busy with the holder's name,
  * the holder releases and the other member is told floorIdle. Prints p50 / p99 / max and counts, then stops
  * everything it started (also on failure or Ctrl-C).
  *
- *   npx tsx bench/floor.ts [--sessions 1000] [--channels 100] [--presses 2000] [--parallel 10] [--nodes 2]
+ *   npx tsx bench/floor.ts [--sessions 1000] [--channels 100] [--presses 2000] [--parallel 1,10] [--nodes 2]
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -32,7 +33,7 @@ const { values } = parseArgs({
     sessions: { type: 'string', default: '1000' },
     channels: { type: 'string', default: '100' },
     presses: { type: 'string', default: '2000' },
-    parallel: { type: 'string', default: '10' },
+    parallel: { type: 'string', default: '1,10' },
     nodes: { type: 'string', default: '2' },
     batch: { type: 'string', default: '50' },
   },
@@ -40,20 +41,20 @@ const { values } = parseArgs({
 const SESSIONS = Number(values.sessions);
 const CHANNELS = Number(values.channels);
 const PRESSES = Number(values.presses);
-const PARALLEL = Number(values.parallel);
+const PHASES = values.parallel.split(',').map(Number);
 const NODES = Number(values.nodes);
 const BATCH = Number(values.batch);
 /** Any single awaited step that takes longer than this counts as a failure of that press. */
 const STEP_TIMEOUT_MS = 10_000;
 const CHEAP_HASHING = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
 
-if (![SESSIONS, CHANNELS, PRESSES, PARALLEL, NODES, BATCH].every((n) => Number.isInteger(n) && n > 0)) {
+if (![SESSIONS, CHANNELS, PRESSES, ...PHASES, NODES, BATCH].every((n) => Number.isInteger(n) && n > 0)) {
   throw new Error('every option must be a positive integer');
 }
 if (NODES < 2 || SESSIONS < CHANNELS * NODES) {
   throw new Error('need at least 2 nodes and as many sessions per channel as nodes');
 }
-if (PARALLEL > CHANNELS) throw new Error('--parallel cannot exceed --channels');
+if (PHASES.some((parallel) => parallel > CHANNELS)) throw new Error('--parallel cannot exceed --channels');
 
 /** A bot whose notifications are dropped on arrival, except those a press is waiting for (timestamped). */
 class Member {
@@ -316,38 +317,40 @@ async function main(): Promise<void> {
       members.filter((_member, index) => channelOf(index) === channel),
     );
 
-    const samples: Samples = { granted: [], takenElsewhere: [], busy: [], failures: new Map() };
-    const measureStarted = performance.now();
-    let done = 0;
-    for (let round = 0; done < PRESSES; round += 1) {
-      const count = Math.min(PARALLEL, PRESSES - done);
-      await Promise.all(
-        Array.from({ length: count }, (_, slot) => {
-          const channel = (round * PARALLEL + slot) % CHANNELS;
-          const turn = Math.floor((round * PARALLEL + slot) / CHANNELS);
-          return pressOnce(channelIds[channel]!, byChannel[channel]!, turn, samples);
-        }),
-      );
-      done += count;
-    }
-    const measureSeconds = (performance.now() - measureStarted) / 1000;
-    const memory = process.memoryUsage();
+    for (const PARALLEL of PHASES) {
+      const samples: Samples = { granted: [], takenElsewhere: [], busy: [], failures: new Map() };
+      const measureStarted = performance.now();
+      let done = 0;
+      for (let round = 0; done < PRESSES; round += 1) {
+        const count = Math.min(PARALLEL, PRESSES - done);
+        await Promise.all(
+          Array.from({ length: count }, (_, slot) => {
+            const channel = (round * PARALLEL + slot) % CHANNELS;
+            const turn = Math.floor((round * PARALLEL + slot) / CHANNELS);
+            return pressOnce(channelIds[channel]!, byChannel[channel]!, turn, samples);
+          }),
+        );
+        done += count;
+      }
+      const measureSeconds = (performance.now() - measureStarted) / 1000;
+      const memory = process.memoryUsage();
 
-    console.log('');
-    console.log(
-      `Floor control, ${NODES} nodes + Redis + PostgreSQL on 127.0.0.1, ${members.length} sessions, ` +
-        `${CHANNELS} channels, ${PRESSES} presses (${PARALLEL} channels at a time) in ${measureSeconds.toFixed(1)} s`,
-    );
-    report('press → granted (presser)', samples.granted);
-    report('press → floorTaken (member on another node)', samples.takenElsewhere);
-    report('second press → busy with holder (other node)', samples.busy);
-    const failures = [...samples.failures.entries()];
-    console.log(
-      `granted ${samples.granted.length}/${PRESSES}; failures: ` +
-        (failures.length === 0 ? 'none' : failures.map(([what, n]) => `${what} ×${n}`).join('; ')),
-    );
-    console.log(`bench process rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB (clients only)`);
-    if (failures.length > 0) process.exitCode = 1;
+      console.log('');
+      console.log(
+        `Floor control, ${NODES} nodes + Redis + PostgreSQL on 127.0.0.1, ${members.length} sessions, ` +
+          `${CHANNELS} channels, ${PRESSES} presses (${PARALLEL} channels at a time) in ${measureSeconds.toFixed(1)} s`,
+      );
+      report('press → granted (presser)', samples.granted);
+      report('press → floorTaken (member on another node)', samples.takenElsewhere);
+      report('second press → busy with holder (other node)', samples.busy);
+      const failures = [...samples.failures.entries()];
+      console.log(
+        `granted ${samples.granted.length}/${PRESSES}; failures: ` +
+          (failures.length === 0 ? 'none' : failures.map(([what, n]) => `${what} ×${n}`).join('; ')),
+      );
+      console.log(`bench process rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB (clients only)`);
+      if (failures.length > 0) process.exitCode = 1;
+    }
   } finally {
     await cleanup();
     process.off('SIGINT', onSignal);
