@@ -79,14 +79,24 @@ export interface TestBrowser {
  * prompts accepted, and autoplay allowed. One browser per test file; one context per simulated person.
  */
 export async function launchChromium(
-  options: { audioFile?: string; denyMicrophone?: boolean; extraArgs?: string[] } = {},
+  options: {
+    audioFile?: string;
+    denyMicrophone?: boolean;
+    extraArgs?: string[];
+    /** Another Chromium executable, e.g. a wrapper that runs it inside a test's network namespace. */
+    executablePath?: string;
+  } = {},
 ): Promise<TestBrowser> {
   const args = chromiumArgs({
     audioFile: options.audioFile,
     fakePermissionUi: options.denyMicrophone !== true,
     extraArgs: options.extraArgs,
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+  const browser = await chromium.launch({
+    executablePath: options.executablePath ?? CHROMIUM,
+    headless: true,
+    args,
+  });
   const contexts: BrowserContext[] = [];
   return {
     browser,
