@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { TrustProxy } from './http/clientAddress';
+import { isIpAddress, LanAddressError, lanAddress } from './net/lanAddress';
 
 /**
  * Squelch's whole configuration, read from the environment once at start (see docs/operations.md for the
@@ -69,10 +70,24 @@ const EnvSchema = z.object({
   SQUELCH_RECORDINGS_DIR: z.string().min(1).optional(),
   SQUELCH_RECORDINGS_MIN_FREE_MB: z.coerce.number().int().min(1).default(256),
   SQUELCH_RECORDINGS_SWEEP_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** LAN mode: `true` (the default route's address), an address, or `false`. `--lan[=ADDRESS]` sets it too. */
+  SQUELCH_LAN: z.string().min(1).optional(),
 });
 
 export interface Config {
-  http: { host: string; port: number; tlsCertFile: string | undefined; tlsKeyFile: string | undefined };
+  http: {
+    host: string;
+    port: number;
+    tlsCertFile: string | undefined;
+    tlsKeyFile: string | undefined;
+    /** Addresses the self-signed certificate names besides localhost (the LAN address in LAN mode). */
+    certificateAddresses: string[];
+  };
+  /**
+   * LAN mode: HTTPS and media bound to and announced on this address (phones on the same network use it);
+   * undefined otherwise.
+   */
+  lan: { address: string } | undefined;
   dataDir: string;
   webRoot: string;
   logLevel: string;
@@ -161,8 +176,51 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses and validates the environment. Throws ConfigError listing every problem at once. */
-export function loadConfig(env: Record<string, string | undefined>, cwd: string): Config {
+/**
+ * The LAN address asked for by `--lan[=ADDRESS]` (command line, wins) or SQUELCH_LAN; undefined when LAN mode
+ * is off. `findLanAddress` finds the default route's address (replaceable in tests).
+ */
+function resolveLan(
+  envValue: string | undefined,
+  argv: readonly string[],
+  findLanAddress: () => string,
+  problems: string[],
+): string | undefined {
+  let value = envValue;
+  for (const arg of argv) {
+    if (arg === '--lan') value = 'true';
+    else if (arg.startsWith('--lan=')) value = arg.slice('--lan='.length);
+    else problems.push(`${arg}: unknown option (the server takes --lan or --lan=ADDRESS)`);
+  }
+  if (value === undefined || value === 'false' || value === '0') return undefined;
+  if (value === 'true' || value === '1') {
+    try {
+      return findLanAddress();
+    } catch (error) {
+      if (error instanceof LanAddressError) {
+        problems.push(`LAN mode: ${error.message}`);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+  if (!isIpAddress(value)) {
+    problems.push(`LAN mode: ${value} is not an IP address (use --lan, or --lan=ADDRESS like 192.168.1.20)`);
+    return undefined;
+  }
+  return value;
+}
+
+/**
+ * Parses and validates the environment (and the server's command-line options: `--lan[=ADDRESS]`). Throws
+ * ConfigError listing every problem at once.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  cwd: string,
+  argv: readonly string[] = [],
+  findLanAddress: () => string = lanAddress,
+): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
@@ -179,16 +237,20 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
     problems.push('SQUELCH_FLOOR_MAX_DURATION_MS must be at least 1000');
   const trustProxy = parseTrustProxy(e.SQUELCH_TRUST_PROXY, problems);
   const allowedOrigins = parseOrigins(e.SQUELCH_ALLOWED_ORIGINS, problems);
+  const lan = resolveLan(e.SQUELCH_LAN, argv, findLanAddress, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(cwd, e.SQUELCH_DATA_DIR);
   return {
     http: {
-      host: e.SQUELCH_HOST,
+      // LAN mode replaces the listen and announced addresses with the LAN address.
+      host: lan ?? e.SQUELCH_HOST,
       port: e.SQUELCH_PORT,
       tlsCertFile: e.SQUELCH_TLS_CERT && path.resolve(cwd, e.SQUELCH_TLS_CERT),
       tlsKeyFile: e.SQUELCH_TLS_KEY && path.resolve(cwd, e.SQUELCH_TLS_KEY),
+      certificateAddresses: lan === undefined ? [] : [lan],
     },
+    lan: lan === undefined ? undefined : { address: lan },
     dataDir,
     webRoot: path.resolve(cwd, e.SQUELCH_WEB_ROOT ?? 'packages/web/dist'),
     logLevel: e.SQUELCH_LOG_LEVEL,
@@ -208,8 +270,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
     seedDemo: e.SQUELCH_SEED_DEMO ?? e.DATABASE_URL === undefined,
     media: {
       workers: e.SQUELCH_MEDIA_WORKERS ?? os.availableParallelism(),
-      listenIp: e.SQUELCH_RTC_LISTEN_IP,
-      announcedAddress: e.SQUELCH_RTC_ANNOUNCED_ADDRESS,
+      listenIp: lan ?? e.SQUELCH_RTC_LISTEN_IP,
+      announcedAddress: lan ?? e.SQUELCH_RTC_ANNOUNCED_ADDRESS,
       basePort: e.SQUELCH_RTC_PORT,
       opusPtime: e.SQUELCH_OPUS_PTIME,
     },

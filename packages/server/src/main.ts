@@ -1,4 +1,5 @@
 import { announceDemoAccounts } from './app/demoAccounts';
+import { lanModeBanner } from './app/lanMode';
 import { Squelch } from './app/Squelch';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './observability/logger';
@@ -7,7 +8,7 @@ import { createLogger } from './observability/logger';
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env, process.cwd());
+    config = loadConfig(process.env, process.cwd(), process.argv.slice(2));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const squelch = await Squelch.start(config, logger);
+  if (config.lan !== undefined) process.stdout.write(lanModeBanner(squelch.url));
   if (squelch.seededAccounts !== null) {
     await announceDemoAccounts(squelch.seededAccounts, config.dataDir, squelch.url, logger);
   }

@@ -158,7 +158,12 @@ export class Squelch {
       floor.events.on('taken', (grant) => streams.noteFence(grant.channelId, grant.fence));
 
       const tls = await loadTls(
-        { certFile: config.http.tlsCertFile, keyFile: config.http.tlsKeyFile, dataDir: config.dataDir },
+        {
+          certFile: config.http.tlsCertFile,
+          keyFile: config.http.tlsKeyFile,
+          dataDir: config.dataDir,
+          addresses: config.http.certificateAddresses,
+        },
         logger,
       );
       const http = await createHttpServer({
@@ -294,6 +299,7 @@ export class Squelch {
         certFile: this.config.http.tlsCertFile,
         keyFile: this.config.http.tlsKeyFile,
         dataDir: this.config.dataDir,
+        addresses: this.config.http.certificateAddresses,
       },
       this.#logger,
     );

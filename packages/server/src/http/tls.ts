@@ -23,16 +23,32 @@ export function certificateExpiry(certPem: string): number {
   }
 }
 
+/** True when the certificate's subjectAltName lists the IP address. */
+export function namesAddress(certPem: string, address: string): boolean {
+  try {
+    return new X509Certificate(certPem).checkIP(address) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The HTTPS certificate: the configured cert/key files (read again on every call, so a reload picks up renewed
- * files), or a self-signed certificate for localhost generated on first run and kept in the data directory (so
- * browsers only need to accept it once) — generated again when the cached one has expired, expires within
+ * files), or a self-signed certificate for localhost (and `addresses`) generated on first run and kept in the data directory (so
+ * browsers only need to accept it once) — generated again when the cached one does not name every address, has expired, expires within
  * 30 days or cannot be read.
  */
 export async function loadTls(
-  options: { certFile: string | undefined; keyFile: string | undefined; dataDir: string },
+  options: {
+    certFile: string | undefined;
+    keyFile: string | undefined;
+    dataDir: string;
+    /** IP addresses the self-signed certificate must name besides localhost (LAN mode's address). */
+    addresses?: readonly string[];
+  },
   logger: Logger,
 ): Promise<TlsMaterial> {
+  const addresses = options.addresses ?? [];
   if (options.certFile !== undefined && options.keyFile !== undefined) {
     const [cert, key] = await Promise.all([
       fs.readFile(options.certFile, 'utf8'),
@@ -46,11 +62,17 @@ export async function loadTls(
   try {
     const [cert, key] = await Promise.all([fs.readFile(certPath, 'utf8'), fs.readFile(keyPath, 'utf8')]);
     const expiry = certificateExpiry(cert);
-    if (expiry - Date.now() > RENEW_BEFORE_MS) return { cert, key, source: 'cached' };
-    logger.warn(
-      { certPath, validTo: Number.isNaN(expiry) ? 'unreadable' : new Date(expiry).toISOString() },
-      'the cached self-signed certificate has expired or expires soon; generating a new one',
-    );
+    const missing = addresses.filter((address) => !namesAddress(cert, address));
+    if (missing.length > 0) {
+      logger.info({ certPath, missing }, 'the cached self-signed certificate does not name this address');
+    } else if (expiry - Date.now() > RENEW_BEFORE_MS) {
+      return { cert, key, source: 'cached' };
+    } else {
+      logger.warn(
+        { certPath, validTo: Number.isNaN(expiry) ? 'unreadable' : new Date(expiry).toISOString() },
+        'the cached self-signed certificate has expired or expires soon; generating a new one',
+      );
+    }
   } catch {
     // Not generated yet.
   }
@@ -69,6 +91,7 @@ export async function loadTls(
           { type: 2, value: 'localhost' },
           { type: 7, ip: '127.0.0.1' },
           { type: 7, ip: '::1' },
+          ...addresses.map((ip) => ({ type: 7 as const, ip })),
         ],
       },
     ],
@@ -76,6 +99,6 @@ export async function loadTls(
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   await fs.writeFile(certPath, pems.cert, { mode: 0o644 });
   await fs.writeFile(keyPath, pems.private, { mode: 0o600 });
-  logger.info({ certPath }, 'generated a self-signed certificate for localhost');
+  logger.info({ certPath, addresses }, 'generated a self-signed certificate for localhost');
   return { cert: pems.cert, key: pems.private, source: 'generated' };
 }
