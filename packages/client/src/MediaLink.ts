@@ -8,7 +8,7 @@ import { TransportWatchdog } from './TransportWatchdog';
 export const DEFAULT_JITTER_BUFFER_TARGET_MS = 20;
 
 export interface MediaLinkOptions {
-  /** Opus packet duration the server is configured for (10 or 20 ms). */
+  /** Opus packet duration to ask the encoder for (10 or 20 ms); default: the router codec's ptime. */
   ptimeMs?: number;
   /** Receive jitter-buffer target in ms, where the browser supports it (default 20). */
   jitterBufferTargetMs?: number;
@@ -29,6 +29,18 @@ export interface MediaLinkHooks {
   onBroken: (reason: string) => void;
   /** Transport connection state changes, for diagnostics. */
   onTransportState?: (direction: 'send' | 'recv', state: string) => void;
+}
+
+/**
+ * The Opus packet duration the server's router is configured with (its codec's `ptime` parameter), so the
+ * browser's encoder is asked for the same; undefined when the capabilities do not say.
+ */
+export function opusPtimeOf(routerRtpCapabilities: unknown): number | undefined {
+  const codecs = (routerRtpCapabilities as { codecs?: { mimeType?: string; parameters?: unknown }[] })
+    ?.codecs;
+  const opus = codecs?.find((codec) => codec.mimeType?.toLowerCase() === 'audio/opus');
+  const ptime = (opus?.parameters as { ptime?: unknown } | undefined)?.ptime;
+  return typeof ptime === 'number' && (ptime === 10 || ptime === 20) ? ptime : undefined;
 }
 
 /**
@@ -67,7 +79,10 @@ export class MediaLink {
         codecs: { kind: 'audio'; mimeType: string }[];
       },
     });
-    const link = new MediaLink(device, hooks, options);
+    const link = new MediaLink(device, hooks, {
+      ...options,
+      ptimeMs: options.ptimeMs ?? opusPtimeOf(routerRtpCapabilities),
+    });
     link.#recv = await link.#createTransport('recv');
     return link;
   }
