@@ -49,7 +49,10 @@ describe('user settings', () => {
       layout: 'grid',
       joinedChannelIds: ['a', 7, '', 'b'],
       channelVolumes: { a: 0.5, b: 'loud', c: 3 },
+      alwaysRelay: 'yes',
     });
+    expect(repaired.alwaysRelay).toBe(false);
+    expect(normalizeSettings({ alwaysRelay: true }).alwaysRelay).toBe(true);
     expect(repaired.mode).toBe('hold');
     expect(repaired.echoCancellation).toBe(true);
     expect(repaired.noiseSuppression).toBe(false);

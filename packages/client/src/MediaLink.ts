@@ -59,6 +59,8 @@ export class MediaLink {
   #producer: types.Producer | undefined;
   readonly #consumers = new Map<string, types.Consumer>();
   #closed = false;
+  /** The router's Opus ptime, used when the options name none. */
+  #routerPtimeMs: number | undefined;
 
   private constructor(device: Device, hooks: MediaLinkHooks, options: MediaLinkOptions) {
     this.device = device;
@@ -79,10 +81,8 @@ export class MediaLink {
         codecs: { kind: 'audio'; mimeType: string }[];
       },
     });
-    const link = new MediaLink(device, hooks, {
-      ...options,
-      ptimeMs: options.ptimeMs ?? opusPtimeOf(routerRtpCapabilities),
-    });
+    const link = new MediaLink(device, hooks, options);
+    link.#routerPtimeMs = opusPtimeOf(routerRtpCapabilities);
     link.#recv = await link.#createTransport('recv');
     return link;
   }
@@ -108,7 +108,7 @@ export class MediaLink {
         opusStereo: false,
         opusDtx: false,
         opusFec: true,
-        opusPtime: this.#options.ptimeMs ?? 20,
+        opusPtime: this.#options.ptimeMs ?? this.#routerPtimeMs ?? 20,
         opusMaxAverageBitrate: 32000,
       },
     });

@@ -309,6 +309,14 @@ export class PttClient extends Emitter<PttClientEvents> {
     });
   }
 
+  /**
+   * Builds the media link again with the current media options (e.g. after "always relay" changed); the
+   * joined channels and the microphone carry over. Does nothing while not connected.
+   */
+  async applyMediaOptions(): Promise<void> {
+    if (this.#state === 'connected') await this.#rebuildMedia('media options changed');
+  }
+
   /** Resumes audio players that autoplay blocked; call from a user gesture. */
   resumeAudio(): void {
     for (const channel of this.#channels.values()) channel.audio?.resume();

@@ -27,6 +27,11 @@ export interface PttSettings {
   talkKey: string | null;
   /** A headset's play/pause (or microphone) button switches talk on and off on the talk channel. */
   headsetTalk: boolean;
+  /**
+   * Always relay: media goes through the server's TURN relay only (iceTransportPolicy 'relay'), for networks
+   * that block or mangle direct media. The server can require it for everyone; either one is enough.
+   */
+  alwaysRelay: boolean;
 }
 
 export const DEFAULT_SETTINGS: PttSettings = {
@@ -42,6 +47,7 @@ export const DEFAULT_SETTINGS: PttSettings = {
   channelVolumes: {},
   talkKey: 'Space',
   headsetTalk: false,
+  alwaysRelay: false,
 };
 
 /** Largest jitter-buffer target offered (Chromium accepts up to 4000 ms; more makes no sense for PTT). */
@@ -110,6 +116,7 @@ export function normalizeSettings(value: unknown): PttSettings {
     channelVolumes: volumes,
     talkKey: keyCode(raw.talkKey, d.talkKey),
     headsetTalk: bool(raw.headsetTalk, d.headsetTalk),
+    alwaysRelay: bool(raw.alwaysRelay, d.alwaysRelay),
   };
 }
 

@@ -61,7 +61,10 @@ export class Radio extends Emitter<{ change: [] }> {
     this.#options = options;
     const settings = loadSettings(options.storage, options.user.id);
     this.#microphoneOptions = microphoneOptionsOf(settings);
-    this.#mediaOptions = { jitterBufferTargetMs: settings.jitterBufferTargetMs };
+    this.#mediaOptions = {
+      jitterBufferTargetMs: settings.jitterBufferTargetMs,
+      iceTransportPolicy: settings.alwaysRelay ? 'relay' : 'all',
+    };
     this.#client = new PttClient({
       url: options.url,
       getToken: options.getToken,
@@ -244,6 +247,10 @@ export class Radio extends Emitter<{ change: [] }> {
       before.noiseSuppression !== next.noiseSuppression ||
       before.autoGainControl !== next.autoGainControl;
     if (processingChanged) await this.#microphone.reopen();
+    if (before.alwaysRelay !== next.alwaysRelay) {
+      this.#mediaOptions.iceTransportPolicy = next.alwaysRelay ? 'relay' : 'all';
+      await this.#client.applyMediaOptions();
+    }
   }
 
   /** The transmitted microphone level, 0..1 (for the meter). */

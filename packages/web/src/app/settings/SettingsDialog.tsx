@@ -164,6 +164,22 @@ export function SettingsDialog({
         </p>
       </fieldset>
 
+      <fieldset className="settings__group">
+        <legend>Network</legend>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={settings.alwaysRelay}
+            onChange={(event) => set({ alwaysRelay: event.currentTarget.checked })}
+          />
+          Always relay
+        </label>
+        <p className="settings__hint">
+          Sends and receives audio through the server&apos;s relay only. Turn it on if audio fails or breaks
+          up on a hotel, venue or company network; it adds a little delay. Needs a relay set up on the server.
+        </p>
+      </fieldset>
+
       <ChangePasswordForm changePassword={changePassword} />
 
       <footer className="settings__foot">
