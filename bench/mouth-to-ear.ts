@@ -9,10 +9,17 @@
  * - p2p: the same burst source and detector between two pages over a direct RTCPeerConnection (no server).
  * - press-to-hear: A holds a steady tone and presses PTT repeatedly; the delay from the press() call to the
  *   onset heard by B (floor request round trip + media start + network + jitter buffer).
- * Prints medians, p95 and the ratio server / p2p. Loopback only; the run is bounded and stops by itself.
+ * - network modes of the same burst measurement (MODES, default all), each beside the direct path:
+ *   turn-udp / turn-tcp: both pages relay-only (iceTransportPolicy 'relay') through a real coturn on loopback,
+ *   reached over UDP or TCP; ice-tcp: both pages in a Chromium inside a network namespace whose UDP is
+ *   dropped (nftables), so media uses mediasoup's ICE-TCP candidate. ice-tcp needs root (ip netns, nft).
+ * Prints medians, p95, the ratio server / p2p and each mode / direct. Loopback and a test namespace only; the
+ * run is bounded and stops by itself.
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../e2e/support/browser';
+import { startCoturn } from '../e2e/support/coturn';
+import { createNamespace } from '../e2e/support/netns';
 import { LabPage } from '../e2e/support/labPage';
 import { startTestServer } from '../e2e/support/squelchServer';
 import type { TestServer } from '../e2e/support/squelchServer';
@@ -20,6 +27,12 @@ import { pageAudioScript } from './lib/pageAudio';
 import { fmt, pairOnsets, summarize } from './lib/stats';
 
 const BURSTS = Number(process.env.BURSTS ?? 40);
+const ALL_MODES = ['turn-udp', 'turn-tcp', 'ice-tcp'] as const;
+type Mode = (typeof ALL_MODES)[number];
+const MODES = (process.env.MODES ?? ALL_MODES.join(','))
+  .split(',')
+  .map((mode) => mode.trim())
+  .filter((mode): mode is Mode => (ALL_MODES as readonly string[]).includes(mode));
 const PRESSES = Number(process.env.PRESSES ?? 20);
 const ON_MS = 100;
 const OFF_MS = 400;
@@ -38,11 +51,12 @@ async function senderAndReceiver(
   browser: Browser,
   channelId: string,
   tokens: [string, string],
+  iceTransportPolicy: 'all' | 'relay' = 'all',
 ): Promise<{ sender: LabPage; receiver: LabPage }> {
   const sender = new LabPage(await benchPage(browser, `${server.url}/lab.html`));
   const receiver = new LabPage(await benchPage(browser, `${server.url}/lab.html`));
-  await sender.connect(tokens[0]);
-  await receiver.connect(tokens[1]);
+  await sender.connect(tokens[0], { rawMicrophone: true, iceTransportPolicy });
+  await receiver.connect(tokens[1], { rawMicrophone: true, iceTransportPolicy });
   await receiver.join(channelId);
   await receiver.page.evaluate(async (id) => {
     const track = window.lab.client()?.channelTrack(id);
@@ -58,8 +72,15 @@ async function throughServer(
   browser: Browser,
   channelId: string,
   tokens: [string, string],
+  iceTransportPolicy: 'all' | 'relay' = 'all',
 ) {
-  const { sender, receiver } = await senderAndReceiver(server, browser, channelId, tokens);
+  const { sender, receiver } = await senderAndReceiver(
+    server,
+    browser,
+    channelId,
+    tokens,
+    iceTransportPolicy,
+  );
   await sender.page.evaluate(
     async ([count, on, off]) => {
       const track = await window.benchAudio.burstSource(1000, on, off, count);
@@ -184,7 +205,7 @@ async function main(): Promise<void> {
       `mouth-to-ear: ${BURSTS} bursts of ${ON_MS} ms per path, ${PRESSES} presses; Opus ptime ${server.squelch.config.media.opusPtime} ms`,
     );
     const viaServer = report(
-      'through Squelch (SFU)',
+      'through Squelch, direct',
       await throughServer(server, browser.browser, channelId, await tokens()),
     );
     const p2p = report('peer-to-peer baseline', await peerToPeer(browser.browser, server.url));
@@ -197,9 +218,51 @@ async function main(): Promise<void> {
     if (viaServer.n < BURSTS * 0.75 || p2p.n < BURSTS * 0.75) {
       console.log('warning: fewer than 75 % of the bursts were paired; figures are less reliable');
     }
+    for (const mode of MODES) {
+      const figures = report(`through Squelch, ${mode}`, await throughNetworkMode(mode));
+      console.log(`ratio ${mode} / direct (median): ${(figures.median / viaServer.median).toFixed(2)}`);
+    }
   } finally {
     await browser.close();
     await server.stop();
+  }
+}
+
+/** The burst measurement through a server of its own, over TURN/UDP, TURN/TCP or ICE-TCP. */
+async function throughNetworkMode(mode: Mode): Promise<number[]> {
+  const cleanup: (() => Promise<void> | void)[] = [];
+  try {
+    const env: Record<string, string> = { SQUELCH_FLOOR_MAX_DURATION_MS: '600000' };
+    let executablePath: string | undefined;
+    if (mode === 'ice-tcp') {
+      const namespace = createNamespace({ blockUdp: true });
+      cleanup.push(() => namespace.remove());
+      env.SQUELCH_HOST = namespace.hostIp;
+      env.SQUELCH_RTC_LISTEN_IP = namespace.hostIp;
+      executablePath = namespace.chromiumWrapper;
+    } else {
+      const coturn = await startCoturn();
+      cleanup.push(() => coturn.stop());
+      env.SQUELCH_TURN_URLS = mode === 'turn-udp' ? coturn.urls.udp : coturn.urls.tcp;
+      env.SQUELCH_TURN_SECRET = coturn.secret;
+    }
+    const server = await startTestServer({ workers: 1, env });
+    cleanup.push(() => server.stop());
+    const browser = await launchChromium({ executablePath });
+    cleanup.push(() => browser.close());
+    const { eventId, channels } = await server.createChannels(['Bench']);
+    const channelId = channels.Bench!;
+    const alice = await server.createUser('Alice', eventId, [channelId]);
+    const bob = await server.createUser('Bob', eventId, [channelId]);
+    return await throughServer(
+      server,
+      browser.browser,
+      channelId,
+      [await server.token(alice), await server.token(bob)],
+      mode === 'ice-tcp' ? 'all' : 'relay',
+    );
+  } finally {
+    for (const step of cleanup.reverse()) await step();
   }
 }
 
