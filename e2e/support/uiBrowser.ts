@@ -17,11 +17,20 @@ export interface UiBrowserOptions {
    * handling applies: a headless prompt is refused unless the context was granted the permission.
    */
   autoGrantMicrophone?: boolean;
+  /** Further Chromium flags (e.g. without the autoplay exemption, see `autoplayAllowed`). */
+  extraArgs?: string[];
+  /** Pass `--autoplay-policy=no-user-gesture-required` (default true); false tests the real autoplay rules. */
+  autoplayAllowed?: boolean;
 }
 
 export interface PersonOptions extends BrowserContextOptions {
   /** Grant the microphone permission to the context up front (default true). */
   microphone?: boolean;
+  /**
+   * Service workers are blocked unless a test asks for them ('allow'), so that the app's worker (installed
+   * app, offline shell) does not change what the other tests see on the network.
+   */
+  serviceWorkers?: 'allow' | 'block';
 }
 
 export interface UiBrowser {
@@ -70,7 +79,8 @@ export async function launchUiBrowser(options: UiBrowserOptions = {}): Promise<U
   const args = chromiumArgs({
     audioFile: options.audioFile,
     fakePermissionUi: options.autoGrantMicrophone === true,
-  });
+    extraArgs: options.extraArgs,
+  }).filter((arg) => options.autoplayAllowed !== false || !arg.startsWith('--autoplay-policy='));
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   const contexts: BrowserContext[] = [];
   return {
@@ -80,6 +90,7 @@ export async function launchUiBrowser(options: UiBrowserOptions = {}): Promise<U
       const context = await browser.newContext({
         ignoreHTTPSErrors: true,
         viewport: { width: 1280, height: 800 },
+        serviceWorkers: 'block',
         ...contextOptions,
       });
       contexts.push(context);

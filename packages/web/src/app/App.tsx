@@ -1,4 +1,5 @@
 import { useAuth } from './auth/useAuth';
+import { OfflineScreen } from './pwa/OfflineScreen';
 import { SignInScreen } from './shell/SignInScreen';
 import { Workspace } from './shell/Workspace';
 
@@ -13,6 +14,7 @@ export function App() {
       </main>
     );
   }
+  if (state.status === 'offline') return <OfflineScreen />;
   if (state.status === 'signedOut') return <SignInScreen session={session} message={state.message} />;
   return <Workspace key={state.user.id} session={session} user={state.user} />;
 }

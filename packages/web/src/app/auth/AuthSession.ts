@@ -13,6 +13,8 @@ export interface SessionUser {
 
 export type AuthState =
   | { status: 'loading' }
+  /** The server could not be reached at start (e.g. the app opened offline); retrying by itself. */
+  | { status: 'offline' }
   | { status: 'signedOut'; message?: string }
   | { status: 'signedIn'; user: SessionUser };
 
@@ -38,6 +40,9 @@ function isSessionAnswer(value: unknown): value is SessionAnswer {
 /** Refresh this long before the access token expires. */
 const REFRESH_MARGIN_MS = 60_000;
 
+/** Retrying to reach the server at start: 1 s doubling to this ceiling (and at once when back online). */
+const OFFLINE_RETRY_CEILING_MS = 15_000;
+
 /**
  * The signed-in session of this tab: the short-lived access token in memory, the refresh token in an httpOnly
  * cookie the server set. restore() on page load turns the cookie into a session, so a reload keeps the user
@@ -49,23 +54,39 @@ export class AuthSession extends Emitter<{ change: [AuthState] }> {
   #expiresAt = 0;
   #refreshing: Promise<string> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #offlineRetry: ReturnType<typeof setTimeout> | undefined;
+  #offlineDelay = 1_000;
 
   get state(): AuthState {
     return this.#state;
   }
 
-  /** Resumes the session from the refresh cookie, if there is one. */
+  /**
+   * Resumes the session from the refresh cookie, if there is one. When the server cannot be reached (the
+   * installed app opened without a network), the state is 'offline' and it keeps trying by itself: slower
+   * and slower up to a ceiling, and at once when the browser reports the network back.
+   */
   async restore(): Promise<void> {
+    clearTimeout(this.#offlineRetry);
+    window.removeEventListener('online', this.#retryNow);
     try {
       await this.#refresh();
+      this.#offlineDelay = 1_000;
     } catch (error) {
-      const message =
-        error instanceof ApiError && error.code === 'network'
-          ? 'The server cannot be reached. Check the network connection, then sign in.'
-          : undefined;
-      this.#signedOut(message);
+      if (error instanceof ApiError && error.code === 'network') {
+        if (this.#state.status !== 'offline') this.#set({ status: 'offline' });
+        window.addEventListener('online', this.#retryNow);
+        this.#offlineRetry = setTimeout(this.#retryNow, this.#offlineDelay);
+        this.#offlineDelay = Math.min(this.#offlineDelay * 2, OFFLINE_RETRY_CEILING_MS);
+        return;
+      }
+      this.#signedOut();
     }
   }
+
+  #retryNow = (): void => {
+    void this.restore();
+  };
 
   async signIn(email: string, password: string): Promise<void> {
     const response = await send('/api/auth/login', {
@@ -184,6 +205,8 @@ export class AuthSession extends Emitter<{ change: [AuthState] }> {
 
   close(): void {
     clearTimeout(this.#timer);
+    clearTimeout(this.#offlineRetry);
+    window.removeEventListener('online', this.#retryNow);
     this.removeAllListeners();
   }
 }
