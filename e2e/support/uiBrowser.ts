@@ -19,7 +19,10 @@ export interface UiBrowserOptions {
   autoGrantMicrophone?: boolean;
   /** Further Chromium flags (e.g. without the autoplay exemption, see `autoplayAllowed`). */
   extraArgs?: string[];
-  /** Pass `--autoplay-policy=no-user-gesture-required` (default true); false tests the real autoplay rules. */
+  /**
+   * Autoplay without a gesture (default true). False applies a browser's real rule (sound only after a gesture
+   * on the page), which headless Chromium does not apply unless asked.
+   */
   autoplayAllowed?: boolean;
 }
 
@@ -79,8 +82,14 @@ export async function launchUiBrowser(options: UiBrowserOptions = {}): Promise<U
   const args = chromiumArgs({
     audioFile: options.audioFile,
     fakePermissionUi: options.autoGrantMicrophone === true,
-    extraArgs: options.extraArgs,
-  }).filter((arg) => options.autoplayAllowed !== false || !arg.startsWith('--autoplay-policy='));
+    // Headless Chromium's own default lets everything play: the real rule has to be asked for by name.
+    extraArgs: [
+      ...(options.autoplayAllowed === false ? ['--autoplay-policy=document-user-activation-required'] : []),
+      ...(options.extraArgs ?? []),
+    ],
+  }).filter(
+    (arg) => options.autoplayAllowed !== false || arg !== '--autoplay-policy=no-user-gesture-required',
+  );
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   const contexts: BrowserContext[] = [];
   return {

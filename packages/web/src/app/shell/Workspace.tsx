@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { watchNetwork } from '@squelch/client';
 import type { AuthSession, SessionUser } from '../auth/AuthSession';
+import { TapToHear } from '../audio/TapToHear';
+import { useAudioUnlock } from '../audio/useAudioUnlock';
 import { SingleChannelView, talkChannelOf } from '../channels/SingleChannelView';
 import { DispatchConsole } from '../console/DispatchConsole';
 import { HistoryContext } from '../history/historyApi';
@@ -36,20 +38,19 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
     const onVisibility = () => {
       if (document.visibilityState === 'hidden') stop();
     };
-    // The first touch anywhere lets the browser start received audio that autoplay held back.
-    const unlock = () => radio.resumeAudio();
     window.addEventListener('blur', stop);
     document.addEventListener('visibilitychange', onVisibility);
-    window.addEventListener('pointerdown', unlock, { capture: true });
     // Wi-Fi to mobile data, or back online: reconnect or re-check now rather than after the timers.
     const unwatchNetwork = watchNetwork(() => radio.networkChanged());
     return () => {
       unwatchNetwork();
       window.removeEventListener('blur', stop);
       document.removeEventListener('visibilitychange', onVisibility);
-      window.removeEventListener('pointerdown', unlock, { capture: true });
     };
   }, [radio]);
+
+  // The first touch or key anywhere lets the browser start received audio that autoplay held back.
+  const audio = useAudioUnlock(radio);
 
   const talkChannel = talkChannelOf(snapshot);
   useTalkKey(radio, snapshot.settings.talkKey, talkChannel?.info.id ?? null);
@@ -85,6 +86,7 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
         }}
       />
       <div className="app__banners">
+        {audio.locked && <TapToHear onTap={audio.unlock} />}
         <ConnectionBanner connection={snapshot.connection} onRetry={() => radio.retryConnection()} />
         {!onAdmin && (
           <MicrophonePanel microphone={snapshot.microphone} onEnable={() => void radio.enableMicrophone()} />
