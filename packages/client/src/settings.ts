@@ -32,6 +32,8 @@ export interface PttSettings {
    * that block or mangle direct media. The server can require it for everyone; either one is enough.
    */
   alwaysRelay: boolean;
+  /** Keep the screen on while signed in and listening: 'auto' is on for phones (touch screens), off elsewhere. */
+  keepScreenOn: 'auto' | 'on' | 'off';
 }
 
 export const DEFAULT_SETTINGS: PttSettings = {
@@ -48,6 +50,7 @@ export const DEFAULT_SETTINGS: PttSettings = {
   talkKey: 'Space',
   headsetTalk: false,
   alwaysRelay: false,
+  keepScreenOn: 'auto',
 };
 
 /** Largest jitter-buffer target offered (Chromium accepts up to 4000 ms; more makes no sense for PTT). */
@@ -117,6 +120,7 @@ export function normalizeSettings(value: unknown): PttSettings {
     talkKey: keyCode(raw.talkKey, d.talkKey),
     headsetTalk: bool(raw.headsetTalk, d.headsetTalk),
     alwaysRelay: bool(raw.alwaysRelay, d.alwaysRelay),
+    keepScreenOn: oneOf(raw.keepScreenOn, ['auto', 'on', 'off'], d.keepScreenOn),
   };
 }
 

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { LayoutPreference, PttMode, PttSettings, ToneName } from '@squelch/client';
 import { MAX_JITTER_BUFFER_TARGET_MS } from '@squelch/client';
 import { TalkKeySettings } from '../keys/TalkKeySettings';
+import { ScreenSettings } from '../lifecycle/ScreenSettings';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { Choice } from './Choice';
 
@@ -55,6 +56,8 @@ export function SettingsDialog({
       </fieldset>
 
       <TalkKeySettings settings={settings} onChange={set} />
+
+      <ScreenSettings settings={settings} onChange={set} />
 
       <fieldset className="settings__group">
         <legend>Layout</legend>

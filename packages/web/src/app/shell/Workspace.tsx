@@ -3,6 +3,9 @@ import { watchNetwork } from '@squelch/client';
 import type { AuthSession, SessionUser } from '../auth/AuthSession';
 import { TapToHear } from '../audio/TapToHear';
 import { useAudioUnlock } from '../audio/useAudioUnlock';
+import { PausedNotice } from '../lifecycle/PausedNotice';
+import { usePauseRecovery } from '../lifecycle/usePauseRecovery';
+import { keepsScreenOn, useWakeLock } from '../lifecycle/useWakeLock';
 import { SingleChannelView, talkChannelOf } from '../channels/SingleChannelView';
 import { DispatchConsole } from '../console/DispatchConsole';
 import { HistoryContext } from '../history/historyApi';
@@ -51,6 +54,12 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
 
   // The first touch or key anywhere lets the browser start received audio that autoplay held back.
   const audio = useAudioUnlock(radio);
+  // Back from a frozen or suspended page: connection checked, players restarted, the person told.
+  const paused = usePauseRecovery(radio, audio.unlock);
+
+  // Listening on a phone: the screen stays on (a locked phone may stop the page's audio).
+  const listening = snapshot.channels.some((channel) => channel.joined);
+  const screenOn = useWakeLock(listening && keepsScreenOn(snapshot.settings.keepScreenOn));
 
   const talkChannel = talkChannelOf(snapshot);
   useTalkKey(radio, snapshot.settings.talkKey, talkChannel?.info.id ?? null);
@@ -69,6 +78,7 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
       className="app"
       data-layout={layout}
       data-connection={snapshot.connection}
+      data-screen-on={screenOn}
       data-last-tone={lastTone ?? undefined}
       data-tone-counts={`${snapshot.tones.counts['transmit-start']},${snapshot.tones.counts['transmit-end']},${snapshot.tones.counts.busy}`}
     >
@@ -87,6 +97,7 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
       />
       <div className="app__banners">
         {audio.locked && <TapToHear onTap={audio.unlock} />}
+        {paused.notice !== null && <PausedNotice notice={paused.notice} onDismiss={paused.dismiss} />}
         <ConnectionBanner connection={snapshot.connection} onRetry={() => radio.retryConnection()} />
         {!onAdmin && (
           <MicrophonePanel microphone={snapshot.microphone} onEnable={() => void radio.enableMicrophone()} />
