@@ -26,6 +26,8 @@ const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const SAMPLE_SECONDS = Number(process.env.SOAK_SAMPLE_SECONDS ?? Math.max(5, Math.round(SECONDS / 12)));
 const BOTS = Number(process.env.SOAK_BOTS ?? 40);
 const CHANNELS = Number(process.env.SOAK_CHANNELS ?? 6);
+/** Access-token lifetime (default the server's 15 minutes); shorter to see bots renew theirs in a short run. */
+const TOKEN_TTL_SECONDS = Number(process.env.SOAK_TOKEN_TTL_SECONDS ?? 900);
 const WARMUP_FRACTION = 0.25;
 const JWT_SECRET = 'soak-benchmark-secret-soak-benchmark-secret';
 
@@ -63,7 +65,11 @@ async function main(): Promise<void> {
   const databaseUrl = await postgres.createDatabase();
   const controlPlane = await ControlPlane.open({
     database: { kind: 'postgres', url: databaseUrl },
-    auth: { jwtSecret: JWT_SECRET, passwordHashing: { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 } },
+    auth: {
+      jwtSecret: JWT_SECRET,
+      accessTokenTtlSec: TOKEN_TTL_SECONDS,
+      passwordHashing: { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 },
+    },
     logger: pino({ level: 'warn' }),
   });
   const server = await startNodeProcess({
@@ -93,19 +99,31 @@ async function main(): Promise<void> {
     const channels: string[] = [];
     for (let i = 0; i < CHANNELS; i += 1)
       channels.push((await services.channels.create(actor, team.id, `C${i}`)).id);
-    const tokenFor = async (name: string): Promise<string> => {
+    const PASSWORD = 'soak-bot-talks-all-night';
+    const login = (email: string) => auth.login(email, PASSWORD, '127.0.0.1');
+    const createPerson = async (name: string): Promise<string> => {
       const email = `${name}@soak.test`;
-      const user = await services.users.create(actor, {
-        email,
-        displayName: name,
-        password: 'soak-bot-talks-all-night',
-      });
+      const user = await services.users.create(actor, { email, displayName: name, password: PASSWORD });
       await services.memberships.setRole(actor, event.id, user.id, 'general');
       for (const channelId of channels) await services.assignments.assign(actor, channelId, user.id);
-      return (await auth.login(email, 'soak-bot-talks-all-night', '127.0.0.1')).accessToken;
+      return email;
     };
-    const botTokens: string[] = [];
-    for (let i = 0; i < BOTS; i += 1) botTokens.push(await tokenFor(`bot${i}`));
+    const tokenFor = async (name: string): Promise<string> =>
+      (await login(await createPerson(name))).accessToken;
+    // Access tokens live 15 minutes: a bot that reconnects signs in again when its token is near its end, so a
+    // shift-long soak (SOAK_SECONDS=43200) keeps its bots instead of losing them to expired tokens.
+    const botEmails: string[] = [];
+    for (let i = 0; i < BOTS; i += 1) botEmails.push(await createPerson(`bot${i}`));
+    const botTokens = new Map<number, { token: string; expiresAt: number }>();
+    let tokenRenewals = 0;
+    const botToken = async (index: number): Promise<string> => {
+      const cached = botTokens.get(index);
+      if (cached !== undefined && Date.now() < cached.expiresAt - 60_000) return cached.token;
+      const session = await login(botEmails[index]!);
+      if (cached !== undefined) tokenRenewals += 1;
+      botTokens.set(index, { token: session.accessToken, expiresAt: Date.now() + session.expiresIn * 1000 });
+      return session.accessToken;
+    };
 
     // Two browsers talking on channel 0 in turns.
     const talker = new LabPage(await browser.page(`${server.url}/lab.html`));
@@ -142,7 +160,7 @@ async function main(): Promise<void> {
     const actOn = async (index: number): Promise<void> => {
       const bot = bots.get(index);
       if (bot === undefined) {
-        const created = await BotClient.connect(server.url, botTokens[index]!);
+        const created = await BotClient.connect(server.url, await botToken(index));
         created.socket.discard = (frame) => 'notification' in frame;
         bots.set(index, created);
         return;
@@ -232,6 +250,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(`bot actions ${actions}, failed ${failures}`, Object.fromEntries(failureKinds));
+    console.log(`bot access tokens renewed: ${tokenRenewals} (token lifetime ${TOKEN_TTL_SECONDS} s)`);
     console.log(
       `live objects after the churn: ${after.sessions} sessions, ${after.transports} transports, ${after.consumers} consumers, ${after.streams} streams (the 2 browsers hold 2 sessions, 3 transports, 2 consumers, 1 stream)`,
     );
