@@ -118,7 +118,8 @@ async function main(): Promise<void> {
     let tokenRenewals = 0;
     const botToken = async (index: number): Promise<string> => {
       const cached = botTokens.get(index);
-      if (cached !== undefined && Date.now() < cached.expiresAt - 60_000) return cached.token;
+      if (cached !== undefined && Date.now() < cached.expiresAt - Math.min(60, TOKEN_TTL_SECONDS / 4) * 1000)
+        return cached.token;
       const session = await login(botEmails[index]!);
       if (cached !== undefined) tokenRenewals += 1;
       botTokens.set(index, { token: session.accessToken, expiresAt: Date.now() + session.expiresIn * 1000 });

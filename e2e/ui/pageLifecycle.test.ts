@@ -93,7 +93,7 @@ describe('page lifecycle: screen wake lock and freeze/resume', () => {
     await server?.stop();
   });
 
-  it('asks for a screen wake lock while listening on a phone, and again after the page was hidden and shown', async () => {
+  it('asks for a screen wake lock while listening on a phone, again after the page was hidden and shown; the media notification names who speaks', async () => {
     const { 'Pixel 7': phone } = devices;
     const { context, page } = await browser.person(server.url, { ...phone });
     await context.grantPermissions(['screen-wake-lock'], { origin: server.url });
@@ -113,6 +113,23 @@ describe('page lifecycle: screen wake lock and freeze/resume', () => {
     await page.evaluate(() => window.setHidden?.(false));
     await expect.poll(() => page.evaluate(() => window.wakeLockRequests ?? 0)).toBe(first + 1);
     await page.locator('.app[data-screen-on="true"]').waitFor({ timeout: 5_000 });
+
+    // The lock screen's media notification names the channel and who is speaking.
+    const metadata = () =>
+      page.evaluate(() => {
+        const data = navigator.mediaSession.metadata;
+        return data === null ? null : { title: data.title, artist: data.artist };
+      });
+    expect(await metadata()).toEqual({ title: 'Gates', artist: 'Listening on 1 channel' });
+    expect((await talker.press(gates)).granted).toBe(true);
+    try {
+      await expect.poll(metadata, { timeout: 10_000 }).toEqual({ title: 'Tom speaking', artist: 'Gates' });
+    } finally {
+      await talker.release(gates);
+    }
+    await expect
+      .poll(metadata, { timeout: 10_000 })
+      .toEqual({ title: 'Gates', artist: 'Listening on 1 channel' });
 
     // Switched off in Settings: the lock is let go.
     await page.getByRole('button', { name: 'Settings' }).click();

@@ -4,6 +4,7 @@ import type { AuthSession, SessionUser } from '../auth/AuthSession';
 import { TapToHear } from '../audio/TapToHear';
 import { useAudioUnlock } from '../audio/useAudioUnlock';
 import { PausedNotice } from '../lifecycle/PausedNotice';
+import { useMediaSessionMetadata } from '../media/useMediaSessionMetadata';
 import { usePauseRecovery } from '../lifecycle/usePauseRecovery';
 import { keepsScreenOn, useWakeLock } from '../lifecycle/useWakeLock';
 import { SingleChannelView, talkChannelOf } from '../channels/SingleChannelView';
@@ -64,6 +65,7 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
   const talkChannel = talkChannelOf(snapshot);
   useTalkKey(radio, snapshot.settings.talkKey, talkChannel?.info.id ?? null);
   useHeadsetTalk(radio, snapshot.settings.headsetTalk, talkChannel);
+  useMediaSessionMetadata(talkChannel ?? null, snapshot.channels);
 
   const layout =
     snapshot.settings.layout === 'auto'
