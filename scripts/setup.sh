@@ -16,7 +16,7 @@ set -euo pipefail
 # Always: what the server and the test suite start or call.
 RUNTIME_PACKAGES=(redis-server postgresql chromium sox openssl ca-certificates)
 # With --for-tests: browser tests.
-TEST_PACKAGES=(firefox-esr pulseaudio opus-tools coturn nftables iproute2)
+TEST_PACKAGES=(firefox-esr pulseaudio opus-tools coturn nftables iproute2 espeak-ng)
 # The packages for building mediasoup's worker without internet are listed in scripts/mediasoup-worker.sh;
 # that script installs them only when a build is actually needed.
 # ---------------------------------------------------------------------------------------------------

@@ -10,12 +10,15 @@ export interface ChannelInfo {
   eventName: string;
   /** The user's role in the channel's event. */
   role: Role;
+  /** The event requires dispatchers to confirm headphones before talking from the console. */
+  headphonesRequired: boolean;
 }
 
 interface MyEvent {
   id: string;
   name: string;
   role: Role;
+  headphonesRequired?: boolean;
   teams: { id: string; name: string; channels: { id: string; name: string }[] }[];
 }
 
@@ -42,6 +45,7 @@ export async function fetchMyChannels(api: (path: string) => Promise<unknown>): 
           eventId: event.id,
           eventName: event.name,
           role: event.role,
+          headphonesRequired: event.headphonesRequired === true,
         });
       }
     }

@@ -22,9 +22,11 @@ export function ChannelTile(props: {
   mode: PttMode;
   /** The received level after placement, 0..1. */
   receiveLevel?: () => number;
+  /** A console-level reason the talk button is off (e.g. headphones not confirmed). */
+  talkBlockedBy?: string | null;
   children?: ReactNode;
 }) {
-  const { radio, snapshot, channel, mode, receiveLevel, children } = props;
+  const { radio, snapshot, channel, mode, receiveLevel, talkBlockedBy, children } = props;
   const { info } = channel;
   const holder = channel.joined && channel.floor.state === 'taken' ? channel.floor.holder : null;
   const busyWith = holder !== null && holder.userId !== radio.user.id ? holder.displayName : null;
@@ -55,7 +57,9 @@ export function ChannelTile(props: {
           mode={mode}
           phase={channel.phase}
           busyWith={busyWith}
-          disabledReason={talkBlocker(snapshot.connection, snapshot.microphone, channel)}
+          disabledReason={
+            talkBlocker(snapshot.connection, snapshot.microphone, channel) ?? talkBlockedBy ?? null
+          }
           refusalId={refusal}
           size="compact"
           onPress={() => void radio.press(info.id)}

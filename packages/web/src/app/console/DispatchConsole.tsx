@@ -1,10 +1,14 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Radio } from '../radio/Radio';
 import type { ChannelState, RadioSnapshot } from '../radio/RadioState';
 import { ChannelTile } from './ChannelTile';
 import { DimSettings } from './DimSettings';
 import { PlacementControls } from './PlacementControls';
 import { useAudioPlacement } from './useAudioPlacement';
+import { FeedbackWarning } from './feedback/FeedbackWarning';
+import { HeadphonesQuestion } from './feedback/HeadphonesQuestion';
+import type { HeadphonesAnswer } from './feedback/HeadphonesQuestion';
+import { useFeedbackGuard } from './feedback/useFeedbackGuard';
 
 interface Group {
   key: string;
@@ -29,6 +33,10 @@ function groupByTeam(channels: ChannelState[]): Group[] {
 /** The dispatcher's console: every channel as a tile with its own talk button, grouped by team. */
 export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: RadioSnapshot }) {
   const placement = useAudioPlacement(radio, snapshot, window.localStorage);
+  const consoleRef = useRef<HTMLDivElement | null>(null);
+  const feedback = useFeedbackGuard(placement.guard, snapshot, placement.settings.feedback, consoleRef);
+  const [headphones, setHeadphones] = useState<HeadphonesAnswer>('unasked');
+  const headphonesRequired = snapshot.channels.some((channel) => channel.info.headphonesRequired);
   const [filter, setFilter] = useState('');
   const [joinedOnly, setJoinedOnly] = useState(false);
   const needle = filter.trim().toLowerCase();
@@ -45,7 +53,8 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
     (channel) => channel.joined && channel.floor.state === 'taken',
   ).length;
   return (
-    <div className="console">
+    <div className="console" ref={consoleRef}>
+      <HeadphonesQuestion answer={headphones} required={headphonesRequired} onAnswer={setHeadphones} />
       <div className="console__toolbar" role="search">
         <input
           type="search"
@@ -67,6 +76,12 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
           {joinedCount} of {snapshot.channels.length} joined · {speaking} active
         </span>
         <DimSettings settings={placement.settings} update={placement.update} />
+        <FeedbackWarning
+          status={feedback.status}
+          action={placement.settings.feedback}
+          onAction={(action) => placement.update((settings) => ({ ...settings, feedback: action }))}
+          onDismiss={feedback.dismiss}
+        />
       </div>
       {snapshot.channels.length === 0 && (
         <p className="empty">
@@ -85,6 +100,11 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
                 channel={channel}
                 mode={snapshot.settings.mode}
                 receiveLevel={() => placement.level(channel.info.id)}
+                talkBlockedBy={
+                  channel.info.headphonesRequired && headphones !== 'headphones'
+                    ? 'Headphones required'
+                    : null
+                }
               >
                 <PlacementControls
                   channelId={channel.info.id}

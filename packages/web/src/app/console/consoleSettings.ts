@@ -1,3 +1,5 @@
+import type { FeedbackAction } from './feedback/FeedbackGuard';
+
 /** Where a channel sits in the dispatcher's stereo image. */
 export type Pan = 'left' | 'centre' | 'right';
 
@@ -14,6 +16,8 @@ export interface ConsoleSettings {
   /** While one of these is active, every other channel is dimmed by priorityDimDb. */
   priority: string[];
   priorityDimDb: number;
+  /** What the feedback guard does to playback while transmitting once the microphone heard the speakers. */
+  feedback: FeedbackAction;
 }
 
 export const DIM_LIMIT_DB = 40;
@@ -26,6 +30,7 @@ export const DEFAULT_CONSOLE_SETTINGS: ConsoleSettings = {
   selectDimDb: 12,
   priority: [],
   priorityDimDb: 12,
+  feedback: 'duck',
 };
 
 function dimOf(value: unknown, fallback: number): number {
@@ -55,6 +60,10 @@ export function normalizeConsoleSettings(raw: unknown): ConsoleSettings {
     selectDimDb: dimOf(value.selectDimDb, DEFAULT_CONSOLE_SETTINGS.selectDimDb),
     priority: idsOf(value.priority),
     priorityDimDb: dimOf(value.priorityDimDb, DEFAULT_CONSOLE_SETTINGS.priorityDimDb),
+    feedback:
+      value.feedback === 'duck' || value.feedback === 'mute' || value.feedback === 'off'
+        ? value.feedback
+        : DEFAULT_CONSOLE_SETTINGS.feedback,
   };
 }
 

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { RefObject } from 'react';
 import type { Radio } from '../radio/Radio';
 import type { RadioSnapshot } from '../radio/RadioState';
 import { ConsoleMixer } from './ConsoleMixer';
+import { FeedbackGuard } from './feedback/FeedbackGuard';
 import { channelGains, loadConsoleSettings, saveConsoleSettings } from './consoleSettings';
 import type { ChannelMixState, ConsoleSettings, Pan } from './consoleSettings';
 
@@ -12,6 +14,8 @@ export interface AudioPlacement {
   level: (channelId: string) => number;
   /** Each channel's linear gain after volume, mute, solo and dims. */
   gains: Map<string, number>;
+  /** The feedback guard on the mixer's output (set from the first effect until close). */
+  guard: RefObject<FeedbackGuard | null>;
 }
 
 function apply(mixer: ConsoleMixer, gains: Map<string, number>, pans: Record<string, Pan>): void {
@@ -23,11 +27,13 @@ function apply(mixer: ConsoleMixer, gains: Map<string, number>, pans: Record<str
 
 /**
  * The console's mixer for the lifetime of the console: takes over received audio from the radio, applies the
- * dispatcher's placement (pan, mute, solo, select dim, priority dim) on every change and remembers it.
+ * dispatcher's placement (pan, mute, solo, select dim, priority dim) on every change and remembers it. The
+ * feedback guard listens to the mixer's output; it is closed before the mixer.
  */
 export function useAudioPlacement(radio: Radio, snapshot: RadioSnapshot, storage: Storage): AudioPlacement {
   const [settings, setSettings] = useState(() => loadConsoleSettings(storage, radio.user.id));
   const mixerRef = useRef<ConsoleMixer | null>(null);
+  const guardRef = useRef<FeedbackGuard | null>(null);
 
   const mix = useMemo(
     () =>
@@ -52,6 +58,8 @@ export function useAudioPlacement(radio: Radio, snapshot: RadioSnapshot, storage
     apply(mixer, latest.current.gains, latest.current.pans);
     const unroute = radio.routeAudio(mixer);
     mixerRef.current = mixer;
+    const guard = new FeedbackGuard(mixer);
+    guardRef.current = guard;
     const resume = () => mixer.resume();
     mixer.resume();
     window.addEventListener('pointerdown', resume, true);
@@ -60,8 +68,10 @@ export function useAudioPlacement(radio: Radio, snapshot: RadioSnapshot, storage
       window.removeEventListener('pointerdown', resume, true);
       window.removeEventListener('keydown', resume, true);
       unroute();
+      guard.close();
       mixer.close();
       if (mixerRef.current === mixer) mixerRef.current = null;
+      if (guardRef.current === guard) guardRef.current = null;
     };
   }, [radio]);
 
@@ -76,5 +86,5 @@ export function useAudioPlacement(radio: Radio, snapshot: RadioSnapshot, storage
   );
 
   const level = useCallback((channelId: string) => mixerRef.current?.level(channelId) ?? 0, []);
-  return { settings, update, level, gains };
+  return { settings, update, level, gains, guard: guardRef };
 }
