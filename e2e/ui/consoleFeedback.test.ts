@@ -42,6 +42,7 @@ describe('dispatch console feedback guard', () => {
   let miaBrowser: UiBrowser;
   let danaBrowser: UiBrowser;
   let channels: Record<string, string>;
+  let eventId: string;
   let dispatcher: TestUser;
   let gus: Listener;
   let mia: Listener;
@@ -66,6 +67,7 @@ describe('dispatch console feedback guard', () => {
     });
     const made = await server.createChannels(['Gates', 'Backstage', 'Medical']);
     channels = made.channels;
+    eventId = made.eventId;
     dispatcher = await server.createUser('Dana', made.eventId, [], 'dispatch');
     const gusUser = await server.createUser('Gus', made.eventId, [channels.Gates!]);
     const miaUser = await server.createUser('Mia', made.eventId, [channels.Medical!]);
@@ -92,14 +94,18 @@ describe('dispatch console feedback guard', () => {
     await server?.stop();
   });
 
-  async function openConsole(page: Page, names: string[]): Promise<AppPage> {
+  async function openConsole(
+    page: Page,
+    names: string[],
+    answer: string | null = 'Speakers',
+  ): Promise<AppPage> {
     const app = new AppPage(page);
     await app.open(`${server.url}/`);
     await app.signIn(dispatcher);
     await page.locator('.app[data-layout="grid"]').waitFor();
     // The question comes with the console; on speakers the guard is what stands between the channels.
     await page.getByRole('group', { name: 'Headphones' }).waitFor();
-    await page.getByRole('button', { name: 'Speakers' }).click();
+    if (answer !== null) await page.getByRole('button', { name: answer }).click();
     for (const name of names) {
       await app.tile(name).getByRole('switch').click();
       await app.tile(name).getByRole('switch', { checked: true }).waitFor({ timeout: 15_000 });
@@ -195,6 +201,37 @@ describe('dispatch console feedback guard', () => {
     expect(figures.scored).toBeGreaterThan(80);
     expect(figures.detections).toBe(0);
     expect(await page.getByRole('alert').filter({ hasText: WARNING }).count()).toBe(0);
+    await person.context.close();
+  });
+
+  it('keeps talking off until the dispatcher confirms headphones when the event requires them', async () => {
+    const auth = server.squelch.controlPlane.services.auth;
+    const admin = (await auth.login(server.admin.email, server.admin.password, '127.0.0.1')).user;
+    await server.squelch.controlPlane.services.events.update(
+      { userId: admin.id, displayName: admin.displayName, isAdmin: true },
+      eventId,
+      { headphonesRequired: true },
+    );
+    const person = await danaBrowser.person(server.url, { viewport: { width: 1920, height: 1080 } });
+    const page = person.page;
+    const app = await openConsole(page, ['Backstage'], null);
+    const question = page.getByRole('group', { name: 'Headphones' });
+    await expect.poll(() => question.innerText()).toContain('This event requires headphones');
+    expect(await page.getByRole('button', { name: 'Speakers' }).count()).toBe(0);
+    const ptt = app.tile('Backstage').locator('.ptt');
+    await expect.poll(() => ptt.getAttribute('aria-disabled')).toBe('true');
+    expect(await ptt.innerText()).toContain('Headphones required');
+    await screenshot(page, 'console-headphones-required');
+
+    await page.getByRole('button', { name: 'I am on headphones' }).click();
+    await expect.poll(() => ptt.getAttribute('aria-disabled')).toBe('false');
+    expect(await question.count()).toBe(0);
+    const center = await app.center(ptt);
+    await page.mouse.move(center.x, center.y);
+    await page.mouse.down();
+    await app.waitButtonState('transmitting', ptt);
+    await page.mouse.up();
+    await app.waitButtonState('idle', ptt);
     await person.context.close();
   });
 });

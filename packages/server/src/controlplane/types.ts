@@ -32,6 +32,8 @@ export interface EventView {
   id: string;
   name: string;
   description: string;
+  /** Dispatchers must confirm headphones before the console lets them talk. */
+  headphonesRequired: boolean;
   createdAt: Date;
 }
 
@@ -80,5 +82,6 @@ export interface MyEventView {
   id: string;
   name: string;
   role: Role;
+  headphonesRequired: boolean;
   teams: { id: string; name: string; channels: { id: string; name: string }[] }[];
 }

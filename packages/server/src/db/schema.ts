@@ -24,6 +24,8 @@ export interface EventsTable {
   description: Generated<string>;
   /** Hours a transmission recording is kept; 0 = the event is not recorded. */
   recording_retention_hours: Generated<number>;
+  /** Dispatchers must confirm headphones before the console lets them talk (feedback guard). */
+  dispatch_headphones_required: Generated<boolean>;
   created_at: CreatedAt;
 }
 

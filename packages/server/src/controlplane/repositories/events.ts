@@ -3,7 +3,13 @@ import type { EventView } from '../types';
 import type { Executor } from './executor';
 
 export function toEventView(row: EventRow): EventView {
-  return { id: row.id, name: row.name, description: row.description, createdAt: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    headphonesRequired: row.dispatch_headphones_required,
+    createdAt: row.created_at,
+  };
 }
 
 export async function findEvent(db: Executor, id: string): Promise<EventRow | undefined> {
@@ -28,7 +34,7 @@ export async function listEventsOfMember(db: Executor, userId: string): Promise<
 
 export async function insertEvent(
   db: Executor,
-  event: { name: string; description: string },
+  event: { name: string; description: string; dispatch_headphones_required?: boolean },
 ): Promise<EventRow> {
   return db.insertInto('events').values(event).returningAll().executeTakeFirstOrThrow();
 }
@@ -36,7 +42,7 @@ export async function insertEvent(
 export async function updateEvent(
   db: Executor,
   id: string,
-  changes: { name?: string; description?: string },
+  changes: { name?: string; description?: string; dispatch_headphones_required?: boolean },
 ): Promise<EventRow | undefined> {
   return db.updateTable('events').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
 }

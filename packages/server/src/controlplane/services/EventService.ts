@@ -38,10 +38,17 @@ export class EventService {
     return toEventView(event);
   }
 
-  async create(actor: Actor, input: { name: string; description?: string }): Promise<EventView> {
+  async create(
+    actor: Actor,
+    input: { name: string; description?: string; headphonesRequired?: boolean },
+  ): Promise<EventView> {
     requireAdmin(actor);
     return this.#ctx.db.transaction().execute(async (tx) => {
-      const event = await insertEvent(tx, { name: input.name.trim(), description: input.description ?? '' });
+      const event = await insertEvent(tx, {
+        name: input.name.trim(),
+        description: input.description ?? '',
+        dispatch_headphones_required: input.headphonesRequired ?? false,
+      });
       await recordAudit(tx, {
         actorId: actor.userId,
         action: 'event.create',
@@ -56,11 +63,16 @@ export class EventService {
   async update(
     actor: Actor,
     eventId: string,
-    input: { name?: string; description?: string },
+    input: { name?: string; description?: string; headphonesRequired?: boolean },
   ): Promise<EventView> {
     requireAdmin(actor);
     return this.#ctx.db.transaction().execute(async (tx) => {
-      const changes = { ...input, ...(input.name !== undefined ? { name: input.name.trim() } : {}) };
+      const { headphonesRequired, ...rest } = input;
+      const changes = {
+        ...rest,
+        ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+        ...(headphonesRequired !== undefined ? { dispatch_headphones_required: headphonesRequired } : {}),
+      };
       const event =
         Object.keys(changes).length > 0
           ? await updateEvent(tx, eventId, changes)

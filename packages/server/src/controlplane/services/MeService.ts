@@ -73,7 +73,13 @@ export class MeService {
         }
       }
       const visible = [...teams.values()].filter((t) => seesStructure || t.channels.length > 0);
-      return { id: event.id, name: event.name, role, teams: visible };
+      return {
+        id: event.id,
+        name: event.name,
+        role,
+        headphonesRequired: event.dispatch_headphones_required,
+        teams: visible,
+      };
     });
   }
 }

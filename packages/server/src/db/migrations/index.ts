@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './001_initial';
 import { signinCodes } from './004_signin_codes';
 import { transmissions } from './005_transmissions';
+import { dispatchHeadphones } from './010_dispatch_headphones';
 
 /**
  * Every migration, keyed by a name that sorts in the order they must run. Listed here (rather than found by
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '004_signin_codes': signinCodes,
   '005_transmissions': transmissions,
+  '010_dispatch_headphones': dispatchHeadphones,
 };
 
 export const migrationProvider: MigrationProvider = {

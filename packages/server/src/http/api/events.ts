@@ -8,6 +8,7 @@ interface EventParams {
 }
 
 const descriptionSchema = { type: 'string', maxLength: 2000 } as const;
+const headphonesRequired = { type: 'boolean' } as const;
 
 /** Events: admins manage them; members list and read the ones they belong to. */
 export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
@@ -28,7 +29,7 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (request) => ({ events: await events.list(actorOf(request)) }),
   );
 
-  app.post<{ Body: { name: string; description?: string } }>(
+  app.post<{ Body: { name: string; description?: string; headphonesRequired?: boolean } }>(
     '/events',
     {
       schema: {
@@ -38,7 +39,7 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
           type: 'object',
           required: ['name'],
           additionalProperties: false,
-          properties: { name: nameSchema, description: descriptionSchema },
+          properties: { name: nameSchema, description: descriptionSchema, headphonesRequired },
         },
         response: responses({ 201: eventSchema }),
       },
@@ -52,7 +53,10 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (request) => events.get(actorOf(request), request.params.eventId),
   );
 
-  app.patch<{ Params: EventParams; Body: { name?: string; description?: string } }>(
+  app.patch<{
+    Params: EventParams;
+    Body: { name?: string; description?: string; headphonesRequired?: boolean };
+  }>(
     '/events/:eventId',
     {
       schema: {
@@ -63,7 +67,7 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
           type: 'object',
           minProperties: 1,
           additionalProperties: false,
-          properties: { name: nameSchema, description: descriptionSchema },
+          properties: { name: nameSchema, description: descriptionSchema, headphonesRequired },
         },
         response: responses({ 200: eventSchema }),
       },

@@ -81,8 +81,14 @@ export const userWithRoleSchema = {
 
 export const eventSchema = {
   type: 'object',
-  required: ['id', 'name', 'description', 'createdAt'],
-  properties: { id: uuid, name: { type: 'string' }, description: { type: 'string' }, createdAt: dateTime },
+  required: ['id', 'name', 'description', 'headphonesRequired', 'createdAt'],
+  properties: {
+    id: uuid,
+    name: { type: 'string' },
+    description: { type: 'string' },
+    headphonesRequired: { type: 'boolean' },
+    createdAt: dateTime,
+  },
 } as const;
 
 export const teamSchema = {
@@ -136,11 +142,12 @@ export const auditEntrySchema = {
 
 export const myEventSchema = {
   type: 'object',
-  required: ['id', 'name', 'role', 'teams'],
+  required: ['id', 'name', 'role', 'headphonesRequired', 'teams'],
   properties: {
     id: uuid,
     name: { type: 'string' },
     role: roleSchema,
+    headphonesRequired: { type: 'boolean' },
     teams: {
       type: 'array',
       items: {

@@ -77,7 +77,10 @@ export class AdminApi {
     return objectOf<EventItem>(await this.#send('POST', '/api/events', input));
   }
 
-  async updateEvent(eventId: string, input: { name: string; description: string }): Promise<EventItem> {
+  async updateEvent(
+    eventId: string,
+    input: { name: string; description: string; headphonesRequired: boolean },
+  ): Promise<EventItem> {
     return objectOf<EventItem>(await this.#send('PATCH', `/api/events/${id(eventId)}`, input));
   }
 

@@ -13,6 +13,8 @@ export interface EventItem {
   id: string;
   name: string;
   description: string;
+  /** Dispatchers must confirm headphones before the console lets them talk. */
+  headphonesRequired: boolean;
   createdAt: string;
 }
 

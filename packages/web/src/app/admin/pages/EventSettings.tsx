@@ -6,11 +6,15 @@ import { ConfirmButton } from '../ui/ConfirmButton';
 import { ErrorNote, StatusNote } from '../ui/Notes';
 import { useAction } from '../ui/useAction';
 
-/** Admin: rename an event, change its description, or delete it with everything in it. */
+/**
+ * Admin: rename an event, change its description, require headphones for its dispatchers, or delete it with
+ * everything in it.
+ */
 export function EventSettings({ event, onSaved }: { event: EventItem; onSaved: () => void }) {
   const { api, go } = useAdmin();
   const [name, setName] = useState(event.name);
   const [description, setDescription] = useState(event.description);
+  const [headphones, setHeadphones] = useState(event.headphonesRequired);
   const [saved, setSaved] = useState(false);
   const save = useAction();
   const remove = useAction();
@@ -22,7 +26,11 @@ export function EventSettings({ event, onSaved }: { event: EventItem; onSaved: (
     setSaved(false);
     const ok = await save.run(
       async () => {
-        await api.updateEvent(event.id, { name: name.trim(), description: description.trim() });
+        await api.updateEvent(event.id, {
+          name: name.trim(),
+          description: description.trim(),
+          headphonesRequired: headphones,
+        });
       },
       firstProblem(checkName('Event name', name), checkDescription(description)),
     );
@@ -60,6 +68,10 @@ export function EventSettings({ event, onSaved }: { event: EventItem; onSaved: (
             onChange={(e) => setDescription(e.target.value)}
           />
         </div>
+        <label className="adm-check">
+          <input type="checkbox" checked={headphones} onChange={(e) => setHeadphones(e.target.checked)} />
+          Dispatchers must use headphones (the console asks them to confirm before they can talk)
+        </label>
         <ErrorNote message={save.error} />
         {saved && <StatusNote message="Saved." />}
         <div className="adm-actions">
