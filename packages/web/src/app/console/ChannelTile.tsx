@@ -24,9 +24,11 @@ export function ChannelTile(props: {
   receiveLevel?: () => number;
   /** A console-level reason the talk button is off (e.g. headphones not confirmed). */
   talkBlockedBy?: string | null;
+  /** A line under the floor status (the console's "last: …"). */
+  status?: ReactNode;
   children?: ReactNode;
 }) {
-  const { radio, snapshot, channel, mode, receiveLevel, talkBlockedBy, children } = props;
+  const { radio, snapshot, channel, mode, receiveLevel, talkBlockedBy, status, children } = props;
   const { info } = channel;
   const holder = channel.joined && channel.floor.state === 'taken' ? channel.floor.holder : null;
   const busyWith = holder !== null && holder.userId !== radio.user.id ? holder.displayName : null;
@@ -50,6 +52,7 @@ export function ChannelTile(props: {
         />
       </header>
       <FloorStatus channel={channel} selfId={radio.user.id} />
+      {status}
       <NoticeLine notice={channel.notice} />
       <div className="tile__controls">
         <PttButton

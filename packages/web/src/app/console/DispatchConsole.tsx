@@ -9,6 +9,18 @@ import { FeedbackWarning } from './feedback/FeedbackWarning';
 import { HeadphonesQuestion } from './feedback/HeadphonesQuestion';
 import type { HeadphonesAnswer } from './feedback/HeadphonesQuestion';
 import { useFeedbackGuard } from './feedback/useFeedbackGuard';
+import { ActivityList } from './activity/ActivityList';
+import { LastHeard } from './activity/LastHeard';
+import { useActivity } from './activity/useActivity';
+
+/** Scrolls a channel's tile into view and makes it blink once (activity list, all-call report). */
+function showTile(root: HTMLElement | null, channelId: string): void {
+  const tile = root?.querySelector<HTMLElement>(`.tile[data-channel-id="${CSS.escape(channelId)}"]`);
+  if (tile === null || tile === undefined) return;
+  tile.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  tile.dataset.flash = 'true';
+  window.setTimeout(() => delete tile.dataset.flash, 1600);
+}
 
 interface Group {
   key: string;
@@ -37,6 +49,7 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
   const feedback = useFeedbackGuard(placement.guard, snapshot, placement.settings.feedback, consoleRef);
   const [headphones, setHeadphones] = useState<HeadphonesAnswer>('unasked');
   const headphonesRequired = snapshot.channels.some((channel) => channel.info.headphonesRequired);
+  const activity = useActivity(radio);
   const [filter, setFilter] = useState('');
   const [joinedOnly, setJoinedOnly] = useState(false);
   const needle = filter.trim().toLowerCase();
@@ -88,36 +101,53 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
           {snapshot.channelsLoaded ? 'No channels in your events yet.' : 'Loading channels…'}
         </p>
       )}
-      {groupByTeam(visible).map((group) => (
-        <section key={group.key} className="console__group" aria-label={group.title}>
-          <h2 className="section-title">{group.title}</h2>
-          <div className="tile-grid">
-            {group.channels.map((channel) => (
-              <ChannelTile
-                key={channel.info.id}
-                radio={radio}
-                snapshot={snapshot}
-                channel={channel}
-                mode={snapshot.settings.mode}
-                receiveLevel={() => placement.level(channel.info.id)}
-                talkBlockedBy={
-                  channel.info.headphonesRequired && headphones !== 'headphones'
-                    ? 'Headphones required'
-                    : null
-                }
-              >
-                <PlacementControls
-                  channelId={channel.info.id}
-                  channelName={channel.info.name}
-                  settings={placement.settings}
-                  gain={placement.gains.get(channel.info.id) ?? 1}
-                  update={placement.update}
-                />
-              </ChannelTile>
-            ))}
-          </div>
-        </section>
-      ))}
+      <div className="console__body">
+        <div className="console__tiles">
+          {groupByTeam(visible).map((group) => (
+            <section key={group.key} className="console__group" aria-label={group.title}>
+              <h2 className="section-title">{group.title}</h2>
+              <div className="tile-grid">
+                {group.channels.map((channel) => (
+                  <ChannelTile
+                    key={channel.info.id}
+                    radio={radio}
+                    snapshot={snapshot}
+                    channel={channel}
+                    mode={snapshot.settings.mode}
+                    receiveLevel={() => placement.level(channel.info.id)}
+                    status={<LastHeard activity={activity.last(channel.info.id)} />}
+                    talkBlockedBy={
+                      channel.info.headphonesRequired && headphones !== 'headphones'
+                        ? 'Headphones required'
+                        : null
+                    }
+                  >
+                    <PlacementControls
+                      channelId={channel.info.id}
+                      channelName={channel.info.name}
+                      settings={placement.settings}
+                      gain={placement.gains.get(channel.info.id) ?? 1}
+                      update={placement.update}
+                    />
+                  </ChannelTile>
+                ))}
+              </div>
+            </section>
+          ))}
+        </div>
+        <ActivityList
+          entries={activity.entries}
+          onShow={(channelId) => {
+            if (!visible.some((channel) => channel.info.id === channelId)) {
+              setFilter('');
+              setJoinedOnly(false);
+              window.requestAnimationFrame(() => showTile(consoleRef.current, channelId));
+            } else {
+              showTile(consoleRef.current, channelId);
+            }
+          }}
+        />
+      </div>
     </div>
   );
 }
