@@ -12,6 +12,8 @@ import { useFeedbackGuard } from './feedback/useFeedbackGuard';
 import { ActivityList } from './activity/ActivityList';
 import { LastHeard } from './activity/LastHeard';
 import { useActivity } from './activity/useActivity';
+import { AllCallBar, AllCallPick } from './allcall/AllCallBar';
+import { useAllCall } from './allcall/useAllCall';
 
 /** Scrolls a channel's tile into view and makes it blink once (activity list, all-call report). */
 function showTile(root: HTMLElement | null, channelId: string): void {
@@ -50,6 +52,7 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
   const [headphones, setHeadphones] = useState<HeadphonesAnswer>('unasked');
   const headphonesRequired = snapshot.channels.some((channel) => channel.info.headphonesRequired);
   const activity = useActivity(radio);
+  const allCall = useAllCall(radio);
   const [filter, setFilter] = useState('');
   const [joinedOnly, setJoinedOnly] = useState(false);
   const needle = filter.trim().toLowerCase();
@@ -101,6 +104,11 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
           {snapshot.channelsLoaded ? 'No channels in your events yet.' : 'Loading channels…'}
         </p>
       )}
+      <AllCallBar
+        allCall={allCall}
+        channels={snapshot.channels}
+        disabled={headphonesRequired && headphones !== 'headphones' ? 'Headphones required' : null}
+      />
       <div className="console__body">
         <div className="console__tiles">
           {groupByTeam(visible).map((group) => (
@@ -122,6 +130,11 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
                         : null
                     }
                   >
+                    <AllCallPick
+                      allCall={allCall}
+                      channelId={channel.info.id}
+                      channelName={channel.info.name}
+                    />
                     <PlacementControls
                       channelId={channel.info.id}
                       channelName={channel.info.name}
