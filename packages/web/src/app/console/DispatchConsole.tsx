@@ -15,6 +15,9 @@ import { useActivity } from './activity/useActivity';
 import { AllCallBar, AllCallPick } from './allcall/AllCallBar';
 import { useAllCall } from './allcall/useAllCall';
 
+/** From this many visible tiles on, the console switches to its dense layout. */
+const DENSE_FROM = 16;
+
 /** Scrolls a channel's tile into view and makes it blink once (activity list, all-call report). */
 function showTile(root: HTMLElement | null, channelId: string): void {
   const tile = root?.querySelector<HTMLElement>(`.tile[data-channel-id="${CSS.escape(channelId)}"]`);
@@ -64,12 +67,14 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
           .toLowerCase()
           .includes(needle)),
   );
+  // Many tiles: the dense layout (50 on one 1920×1080 screen), placement folded away under "Mix".
+  const dense = visible.length > DENSE_FROM;
   const joinedCount = snapshot.channels.filter((channel) => channel.joined).length;
   const speaking = snapshot.channels.filter(
     (channel) => channel.joined && channel.floor.state === 'taken',
   ).length;
   return (
-    <div className="console" ref={consoleRef}>
+    <div className="console" ref={consoleRef} data-density={dense ? 'dense' : 'normal'}>
       <HeadphonesQuestion answer={headphones} required={headphonesRequired} onAnswer={setHeadphones} />
       <div className="console__toolbar" role="search">
         <input
@@ -130,18 +135,38 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
                         : null
                     }
                   >
-                    <AllCallPick
-                      allCall={allCall}
-                      channelId={channel.info.id}
-                      channelName={channel.info.name}
-                    />
-                    <PlacementControls
-                      channelId={channel.info.id}
-                      channelName={channel.info.name}
-                      settings={placement.settings}
-                      gain={placement.gains.get(channel.info.id) ?? 1}
-                      update={placement.update}
-                    />
+                    {dense ? (
+                      <details className="tile__more">
+                        <summary>Mix</summary>
+                        <AllCallPick
+                          allCall={allCall}
+                          channelId={channel.info.id}
+                          channelName={channel.info.name}
+                        />
+                        <PlacementControls
+                          channelId={channel.info.id}
+                          channelName={channel.info.name}
+                          settings={placement.settings}
+                          gain={placement.gains.get(channel.info.id) ?? 1}
+                          update={placement.update}
+                        />
+                      </details>
+                    ) : (
+                      <>
+                        <AllCallPick
+                          allCall={allCall}
+                          channelId={channel.info.id}
+                          channelName={channel.info.name}
+                        />
+                        <PlacementControls
+                          channelId={channel.info.id}
+                          channelName={channel.info.name}
+                          settings={placement.settings}
+                          gain={placement.gains.get(channel.info.id) ?? 1}
+                          update={placement.update}
+                        />
+                      </>
+                    )}
                   </ChannelTile>
                 ))}
               </div>
