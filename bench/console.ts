@@ -70,18 +70,18 @@ async function main(): Promise<void> {
       const { metrics: list } = await cdp.send('Performance.getMetrics');
       return Object.fromEntries(list.map((metric) => [metric.name, metric.value]));
     };
-    await page.evaluate(() => {
-      const w = window as unknown as { __frames: { count: number; late: number } };
-      w.__frames = { count: 0, late: 0 };
+    // A string, not a function: tsx would wrap named functions in a helper the page does not have.
+    await page.evaluate(`(() => {
+      window.__frames = { count: 0, late: 0 };
       let last = performance.now();
-      const tick = (now: number) => {
-        w.__frames.count += 1;
-        if (now - last > 50) w.__frames.late += 1;
+      const tick = (now) => {
+        window.__frames.count += 1;
+        if (now - last > 50) window.__frames.late += 1;
         last = now;
         requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
-    });
+    })()`);
     const before = await metrics();
     const started = Date.now();
 
