@@ -3,11 +3,13 @@
  * one mediasoup worker, 20 talker taps feeding 20 channel streams (the production media path), the recorder
  * writing Ogg Opus files to a temporary directory and cataloguing them in PGlite. Each talker is a
  * PlainTransport producer fed by this script over UDP with real Opus packets (opusenc, 1 kHz tone, 20 ms).
- * The phases alternate (off, on, off, on, ...) and the ratio of the medians is printed.
+ * The phases alternate (off, on, off, on, ...) and the ratio of the medians is printed. One untimed pair of
+ * phases comes first, so that one-off costs (compiling the recorder's code, creating each channel's
+ * directory) are not counted as the steady cost of recording.
  *
- *   npx tsx bench/recording-cpu.ts [--talkers 20] [--seconds 10] [--rounds 3]
+ *   npx tsx bench/recording-cpu.ts [--talkers 20] [--seconds 10] [--rounds 5]
  *
- * Bounded: rounds × 2 phases of --seconds each; everything it starts is stopped at the end.
+ * Bounded: (rounds + 1) × 2 phases of --seconds each; everything it starts is stopped at the end.
  */
 import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -22,13 +24,15 @@ import { pttOpusParameters } from '../packages/server/src/media/opus';
 import { TalkerTap } from '../packages/server/src/media/TalkerTap';
 import { WorkerPool } from '../packages/server/src/media/WorkerPool';
 import { Recordings } from '../packages/server/src/recordings/Recordings';
+import { rtpPayload } from '../packages/server/src/recordings/rtpPayload';
+import { TransmissionFile } from '../packages/server/src/recordings/TransmissionFile';
 import { oggPackets } from '../packages/server/test/support/oggTools';
 
 const { values } = parseArgs({
   options: {
     talkers: { type: 'string', default: '20' },
     seconds: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
   },
 });
 const talkers = Number(values.talkers);
@@ -186,8 +190,10 @@ async function phase(record: boolean, round: number): Promise<number> {
   return ((used.user + used.system) / 1000 / elapsed) * 100;
 }
 
-// Warm-up: forwarding only.
+// Warm-up: forwarding only, then one untimed pair of phases.
 await new Promise((resolve) => setTimeout(resolve, 2000));
+await phase(false, -1);
+await phase(true, -1);
 const off: number[] = [];
 const on: number[] = [];
 for (let round = 0; round < rounds; round += 1) {
@@ -196,9 +202,14 @@ for (let round = 0; round < rounds; round += 1) {
 }
 clearInterval(sender);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const rows = await controlPlane.db.selectFrom('transmissions').select(['duration_ms', 'bytes']).execute();
+const rows = await controlPlane.db
+  .selectFrom('transmissions')
+  .select(['duration_ms', 'bytes'])
+  .where('grant_id', 'not like', 'on--1-%')
+  .execute();
 console.log(
-  `talkers ${talkers}, ${rounds} rounds × ${phaseMs / 1000} s per phase, 20 ms Opus packets at 32 kbit/s`,
+  `talkers ${talkers}, ${rounds} rounds × ${phaseMs / 1000} s per phase after one untimed round, ` +
+    `20 ms Opus packets at 32 kbit/s`,
 );
 console.log(
   `Node CPU not recording: ${off.map((v) => v.toFixed(1)).join(' / ')} % of a core (median ${median(off).toFixed(1)} %)`,
@@ -210,6 +221,30 @@ console.log(`ratio recording / not: ${(median(on) / median(off)).toFixed(3)} (ta
 console.log(
   `recordings catalogued: ${rows.length}, mean ${Math.round(rows.reduce((s, r) => s + r.duration_ms, 0) / Math.max(1, rows.length))} ms, ` +
     `${Math.round(rows.reduce((s, r) => s + r.bytes, 0) / Math.max(1, rows.length) / 1024)} KiB each`,
+);
+
+// The recorder's own work per packet, without the rest of the node around it (steadier than the ratio on a
+// busy machine): payload slicing and page building for `talkers` files, 25 s of packets each.
+const isolated: number[] = [];
+for (let rep = 0; rep < 5; rep += 1) {
+  const files = channelIds.map((channelId, i) =>
+    TransmissionFile.create(path.join(dir, 'isolated'), `${rep}-${i}.ogg`, { TITLE: channelId }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const start = process.cpuUsage();
+  for (let n = 0; n < 1250; n += 1) {
+    const rtp = Buffer.concat([
+      Buffer.from([0x80, 111, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+      opus[n % opus.length]!,
+    ]);
+    for (const file of files) file.write(rtpPayload(rtp)!);
+  }
+  const used = process.cpuUsage(start);
+  await Promise.all(files.map((file) => file.finish()));
+  isolated.push((used.user + used.system) / (1250 * files.length));
+}
+console.log(
+  `recorder work per packet, isolated: ${isolated.map((v) => v.toFixed(2)).join(' / ')} µs (median ${median(isolated).toFixed(2)} µs)`,
 );
 
 socket.close();

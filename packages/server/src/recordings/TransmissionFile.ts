@@ -17,6 +17,13 @@ export interface FinishedFile {
 }
 
 /**
+ * Completed pages are held until this many bytes are waiting, then appended in one `writev` (about 4 s of
+ * 32 kbit/s audio): most push-to-talk transmissions are shorter, so their pages are written once, at the end.
+ * Holding them costs nothing in safety, since a crash discards the unfinished file anyway.
+ */
+const WRITE_BATCH_BYTES = 16 * 1024;
+
+/**
  * One transmission being written as an Ogg Opus file. Pages are appended in order to `<name>.ogg.partial`;
  * `finish()` writes the last page, fsyncs the file, renames it to `<name>.ogg` and fsyncs the directory, so a
  * crash leaves either a complete file or a `.partial` one (removed at the next start), never a torn `.ogg`.
@@ -33,6 +40,9 @@ export class TransmissionFile {
   #chain: Promise<void>;
   #bytes = 0;
   #packets = 0;
+  /** Completed pages not yet handed to a write. */
+  #waiting: Buffer[] = [];
+  #waitingBytes = 0;
   #done = false;
 
   private constructor(directory: string, relativePath: string, comments: Record<string, string>) {
@@ -44,7 +54,7 @@ export class TransmissionFile {
       .mkdir(path.dirname(this.#final), { recursive: true })
       .then(() => fs.open(this.#partial, 'wx'));
     this.#chain = Promise.resolve();
-    this.#enqueue(this.#writer.headers());
+    this.#hold(this.#writer.headers());
   }
 
   /** Starts a file under `directory` (created as needed). */
@@ -65,16 +75,16 @@ export class TransmissionFile {
     if (this.#done) return;
     this.#packets += 1;
     const page = this.#writer.packet(opus);
-    if (page !== null) this.#enqueue(page);
+    if (page !== null) this.#hold(page);
   }
 
   /** Completes the file; rejects (after removing the partial file) if any write failed. */
   async finish(): Promise<FinishedFile> {
     if (this.#done) throw new Error('The recording is already finished');
     this.#done = true;
-    const last = this.#writer.finish();
     try {
-      this.#enqueue(last);
+      this.#hold(this.#writer.finish());
+      this.#enqueue();
       await this.#chain;
       const handle = await this.#handle;
       await handle.sync();
@@ -101,16 +111,33 @@ export class TransmissionFile {
     await this.#discard();
   }
 
-  #enqueue(bytes: Buffer): void {
-    this.#chain = this.#chain.then(() => this.#append(bytes));
+  #hold(page: Buffer): void {
+    this.#waiting.push(page);
+    this.#waitingBytes += page.length;
+    if (this.#waitingBytes >= WRITE_BATCH_BYTES) this.#enqueue();
+  }
+
+  /** Hands the waiting pages to one append, after the ones before it. */
+  #enqueue(): void {
+    if (this.#waiting.length === 0) return;
+    const pages = this.#waiting;
+    this.#waiting = [];
+    this.#waitingBytes = 0;
+    this.#chain = this.#chain.then(() => this.#append(pages));
     // Marked handled here; the failure itself is reported by finish().
     this.#chain.catch(() => undefined);
   }
 
-  async #append(bytes: Buffer): Promise<void> {
+  async #append(pages: Buffer[]): Promise<void> {
     const handle = await this.#handle;
-    await handle.write(bytes);
-    this.#bytes += bytes.length;
+    const { bytesWritten } = await handle.writev(pages);
+    let expected = 0;
+    for (const page of pages) expected += page.length;
+    if (bytesWritten !== expected) {
+      // writev on a regular file writes everything or fails; a short count means the disk filled up.
+      throw Object.assign(new Error(`Short write: ${bytesWritten} of ${expected} bytes`), { code: 'ENOSPC' });
+    }
+    this.#bytes += bytesWritten;
   }
 
   async #discard(): Promise<void> {

@@ -160,8 +160,8 @@ class ActiveRecording implements TalkRecording {
     const payload = rtpPayload(rtp);
     if (payload === null || payload.length === 0) return;
     this.#packets += 1;
-    // Copied: the page holding it is written later.
-    this.#file.write(Buffer.from(payload));
+    // The writer copies the bytes into the page it is filling; no copy of its own here.
+    this.#file.write(payload);
   }
 
   end(): void {

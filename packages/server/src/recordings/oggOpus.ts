@@ -16,8 +16,8 @@ const CRC_TABLE = (() => {
 /** Ogg's CRC-32 (polynomial 0x04c11db7, not reflected, initial value 0). */
 export function oggCrc(data: Uint8Array): number {
   let crc = 0;
-  for (const byte of data) crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ byte) & 0xff]!) >>> 0;
-  return crc;
+  for (let i = 0; i < data.length; i += 1) crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ data[i]!) & 0xff]!;
+  return crc >>> 0;
 }
 
 const FRAME_MS_CELT = [2.5, 5, 10, 20] as const;
@@ -62,7 +62,7 @@ const HEADER_TYPE_EOS = 0x04;
 
 /**
  * Turns Opus packets into Ogg Opus bytes. `headers()` first, then `packet()` for each audio packet (it returns
- * the bytes of any page that became full), then `finish()` for the last page with the end-of-stream flag.
+ * the bytes of any page completed by then), then `finish()` for the last page with the end-of-stream flag.
  * Pre-skip is libopus's usual look-ahead (312 samples, 6.5 ms): the decoder's start-up output is dropped, as
  * players expect. The granule position counts it too, so the played duration is the sum of the packets'.
  */
@@ -75,8 +75,15 @@ export class OggOpusWriter {
   readonly #comments: Record<string, string>;
   readonly #packetsPerPage: number;
   #sequence = 0;
-  #granule = BigInt(PRE_SKIP);
-  #pending: Uint8Array[] = [];
+  /** Granule position (a plain number: exact up to 2^53 samples, about 5,900 years at 48 kHz). */
+  #granule = PRE_SKIP;
+  /** The page being filled: its packets' bytes copied one after another, and their lacing values. */
+  #body = Buffer.allocUnsafe(4096);
+  #bodyLength = 0;
+  readonly #lacing = new Uint8Array(255);
+  #lacingLength = 0;
+  #pagePackets = 0;
+  #pageFull = false;
   #finished = false;
 
   constructor(options: OggOpusOptions) {
@@ -89,7 +96,7 @@ export class OggOpusWriter {
 
   /** Samples (48 kHz) a player plays from what was written so far. */
   get samples(): number {
-    return Number(this.#granule) - PRE_SKIP;
+    return this.#granule - PRE_SKIP;
   }
 
   /** The two header pages: OpusHead (beginning of stream) and OpusTags. */
@@ -111,21 +118,28 @@ export class OggOpusWriter {
       u32(comments.length),
     ];
     for (const comment of comments) parts.push(u32(comment.length), comment);
-    return Buffer.concat([
-      this.#page([head], HEADER_TYPE_BOS, 0n),
-      this.#page([Buffer.concat(parts)], 0, 0n),
-    ]);
+    const tags = Buffer.concat(parts);
+    return Buffer.concat([this.#headerPage(head, HEADER_TYPE_BOS, 0), this.#headerPage(tags, 0, 0)]);
   }
 
-  /** Adds one audio packet; returns the bytes of a completed page, or null while the page is filling. */
+  /**
+   * Adds one audio packet (its bytes are copied, so the caller may reuse the buffer); returns the bytes of a
+   * completed page, or null while the page is filling.
+   */
   packet(opus: Uint8Array): Buffer | null {
     if (this.#finished) throw new Error('The Ogg stream is finished');
     if (opus.length === 0) return null;
-    this.#granule += BigInt(opusPacketSamples(opus));
-    this.#pending.push(opus);
-    // A page holds at most 255 lacing values; a 20 ms packet at 32 kbit/s needs one.
-    if (this.#pending.length < this.#packetsPerPage && this.#lacingCount() < 200) return null;
-    return this.#flush(0);
+    const laces = Math.floor(opus.length / 255) + 1;
+    if (laces > 255) throw new Error(`An Opus packet of ${opus.length} bytes does not fit an Ogg page`);
+    // A full page is emitted only when the next packet arrives, so the end-of-stream page always carries the
+    // last packet (a page on which no packet ends must not carry a granule position). A page holds at most 255
+    // lacing values: one that cannot take this packet is completed first.
+    const page = this.#pageFull || this.#lacingLength + laces > 255 ? this.#flush(0) : null;
+    this.#granule += opusPacketSamples(opus);
+    this.#append(opus, laces);
+    // A 20 ms packet at 32 kbit/s needs one lacing value.
+    this.#pageFull = this.#pagePackets >= this.#packetsPerPage || this.#lacingLength >= 200;
+    return page;
   }
 
   /** The last page, flagged end of stream (it may carry no packet). */
@@ -135,41 +149,57 @@ export class OggOpusWriter {
     return this.#flush(HEADER_TYPE_EOS);
   }
 
-  #lacingCount(): number {
-    let count = 0;
-    for (const packet of this.#pending) count += Math.floor(packet.length / 255) + 1;
-    return count;
+  #append(opus: Uint8Array, laces: number): void {
+    if (this.#bodyLength + opus.length > this.#body.length) {
+      const larger = Buffer.allocUnsafe(Math.max(this.#body.length * 2, this.#bodyLength + opus.length));
+      this.#body.copy(larger, 0, 0, this.#bodyLength);
+      this.#body = larger;
+    }
+    this.#body.set(opus, this.#bodyLength);
+    this.#bodyLength += opus.length;
+    for (let i = 0; i < laces - 1; i += 1) this.#lacing[this.#lacingLength++] = 255;
+    this.#lacing[this.#lacingLength++] = opus.length % 255;
+    this.#pagePackets += 1;
   }
 
   #flush(flags: number): Buffer {
-    const packets = this.#pending;
-    this.#pending = [];
-    return this.#page(packets, flags, this.#granule);
+    const page = this.#page(
+      this.#lacing.subarray(0, this.#lacingLength),
+      this.#body.subarray(0, this.#bodyLength),
+      flags,
+      this.#granule,
+    );
+    this.#bodyLength = 0;
+    this.#lacingLength = 0;
+    this.#pagePackets = 0;
+    this.#pageFull = false;
+    return page;
   }
 
-  #page(packets: Uint8Array[], flags: number, granule: bigint): Buffer {
+  #headerPage(packet: Buffer, flags: number, granule: number): Buffer {
     const lacing: number[] = [];
-    for (const packet of packets) {
-      let left = packet.length;
-      while (left >= 255) {
-        lacing.push(255);
-        left -= 255;
-      }
-      lacing.push(left);
+    for (let left = packet.length; ; left -= 255) {
+      lacing.push(Math.min(left, 255));
+      if (left < 255) break;
     }
-    if (lacing.length > 255) throw new Error(`An Ogg page cannot hold ${lacing.length} lacing values`);
-    const header = Buffer.alloc(27 + lacing.length);
-    header.write('OggS', 0, 'ascii');
-    header.writeUInt8(0, 4);
-    header.writeUInt8(flags & ~HEADER_TYPE_CONTINUED, 5);
-    header.writeBigInt64LE(granule, 6);
-    header.writeUInt32LE(this.#serial, 14);
-    header.writeUInt32LE(this.#sequence, 18);
-    header.writeUInt32LE(0, 22);
-    header.writeUInt8(lacing.length, 26);
-    Buffer.from(lacing).copy(header, 27);
+    if (lacing.length > 255) throw new Error('The Opus header does not fit an Ogg page');
+    return this.#page(Uint8Array.from(lacing), packet, flags, granule);
+  }
+
+  /** One page in a single buffer: header, lacing values, body, then its CRC written in place. */
+  #page(lacing: Uint8Array, body: Uint8Array, flags: number, granule: number): Buffer {
+    const page = Buffer.allocUnsafe(27 + lacing.length + body.length);
+    page.write('OggS', 0, 'ascii');
+    page.writeUInt8(0, 4);
+    page.writeUInt8(flags & ~HEADER_TYPE_CONTINUED, 5);
+    page.writeBigInt64LE(BigInt(granule), 6);
+    page.writeUInt32LE(this.#serial, 14);
+    page.writeUInt32LE(this.#sequence, 18);
+    page.writeUInt32LE(0, 22);
+    page.writeUInt8(lacing.length, 26);
+    page.set(lacing, 27);
+    page.set(body, 27 + lacing.length);
     this.#sequence += 1;
-    const page = Buffer.concat([header, ...packets]);
     page.writeUInt32LE(oggCrc(page), 22);
     return page;
   }

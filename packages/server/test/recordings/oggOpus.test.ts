@@ -77,6 +77,28 @@ describe('Ogg Opus recording files', () => {
     expect(stat.rms).toBeGreaterThan(0.2);
   });
 
+  it('keeps packets of any size intact across pages, with pages libogg accepts', async () => {
+    // CELT 20 ms, one frame (TOC 0xf8); sizes around the 255-byte lacing boundary and past a page's body.
+    const sizes = [20, 254, 255, 256, 509, 510, 511, 1200, 80, 3000];
+    const sent: Buffer[] = [];
+    for (let i = 0; i < 300; i += 1) {
+      const packet = Buffer.alloc(sizes[i % sizes.length]!, i & 0xff);
+      packet[0] = 0xf8;
+      sent.push(packet);
+    }
+    const file = TransmissionFile.create(dir, path.join('sizes', 'd.ogg'));
+    for (const packet of sent) file.write(packet);
+    const finished = await file.finish();
+    const bytes = await fs.readFile(path.join(dir, 'sizes', 'd.ogg'));
+    expect(bytes.length).toBe(finished.bytes);
+    expect(oggPackets(bytes).slice(2)).toEqual(sent);
+    expect(finished.durationMs).toBe(300 * 20);
+    const info = execFileSync('opusinfo', [path.join(dir, 'sizes', 'd.ogg')], { encoding: 'utf8' });
+    expect(info).not.toMatch(/WARNING|ERROR|hole/i);
+    // Played length: the packets' 6 s less the pre-skip (6.5 ms).
+    expect(info).toMatch(/Playback length: 0m:05\.99\ds/);
+  });
+
   it('leaves only a .partial file until finished; abort and start-up remove such files', async () => {
     const relative = path.join('chan', 'b.ogg');
     const file = TransmissionFile.create(dir, relative);
