@@ -34,7 +34,7 @@ export class Recordings {
 
   private constructor(options: RecordingsOptions, logger: Logger) {
     this.directory = options.directory;
-    this.service = new TransmissionService(options.db);
+    this.service = new TransmissionService(options.db, () => this.recorder.forgetPolicies());
     this.disk = new DiskGuard({
       directory: options.directory,
       minFreeBytes: options.minFreeBytes,

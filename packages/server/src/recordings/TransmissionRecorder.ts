@@ -54,6 +54,15 @@ export class TransmissionRecorder implements TalkRecorder {
     return removed;
   }
 
+  /**
+   * Forgets the cached "event not recorded" answers: called when an event's retention changes on this node,
+   * so turning recording back on takes effect with the next transmission. Other nodes ask again within
+   * POLICY_CACHE_MS.
+   */
+  forgetPolicies(): void {
+    this.#policies.clear();
+  }
+
   /** Number of transmissions being recorded now. */
   get activeCount(): number {
     return this.#recordings.size;

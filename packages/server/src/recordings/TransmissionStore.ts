@@ -97,6 +97,23 @@ export class TransmissionStore {
     return row;
   }
 
+  async retentionOf(eventId: string): Promise<number | undefined> {
+    const row = await this.#db
+      .selectFrom('events')
+      .select('recording_retention_hours')
+      .where('id', '=', eventId)
+      .executeTakeFirst();
+    return row?.recording_retention_hours;
+  }
+
+  async setRetention(eventId: string, hours: number): Promise<void> {
+    await this.#db
+      .updateTable('events')
+      .set({ recording_retention_hours: hours })
+      .where('id', '=', eventId)
+      .execute();
+  }
+
   async insert(transmission: NewTransmission): Promise<string> {
     const row = await this.#db
       .insertInto('transmissions')

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../http/api/authenticate';
 import { idParams, listOf, responses } from '../http/api/schemas';
 import type { TransmissionService } from './TransmissionService';
-import { recordingUnavailable } from './TransmissionService';
+import { invalidRetention, MAX_RETENTION_HOURS, recordingUnavailable } from './TransmissionService';
 
 const transmissionSchema = {
   type: 'object',
@@ -20,6 +20,20 @@ const transmissionSchema = {
     grantNumber: { type: 'integer', nullable: true, description: "The floor grant's fencing number" },
     emergency: { type: 'boolean' },
     bytes: { type: 'integer', description: 'Size of the Ogg Opus file' },
+  },
+} as const;
+
+const retentionSchema = {
+  type: 'object',
+  required: ['retentionHours'],
+  additionalProperties: false,
+  properties: {
+    retentionHours: {
+      type: 'integer',
+      minimum: 0,
+      maximum: MAX_RETENTION_HOURS,
+      description: "Hours the event's recordings are kept; 0 turns recording off (default 24)",
+    },
   },
 } as const;
 
@@ -73,6 +87,49 @@ export function transmissionRoutes(
         }),
       };
     },
+  );
+
+  app.get<{ Params: { eventId: string } }>(
+    '/events/:eventId/recording',
+    {
+      schema: {
+        tags,
+        summary: "The event's recording retention (members of the event)",
+        params: idParams('eventId'),
+        response: responses({ 200: retentionSchema }),
+      },
+    },
+    async (request) => ({
+      retentionHours: await transmissions.retentionOf(actorOf(request), request.params.eventId),
+    }),
+  );
+
+  app.put<{ Params: { eventId: string }; Body: { retentionHours: number } }>(
+    '/events/:eventId/recording',
+    {
+      schema: {
+        tags,
+        summary:
+          "Changes the event's recording retention (admins; audited). 0 stops recording and the next sweep " +
+          "removes the event's recordings",
+        params: idParams('eventId'),
+        body: retentionSchema,
+        response: responses({ 200: retentionSchema }),
+      },
+      // Checked before the schema, which would coerce: `null` or `"0"` must not turn recording off.
+      preValidation: async (request) => {
+        const body = request.body as Record<string, unknown> | null | undefined;
+        if (typeof body?.retentionHours !== 'number') throw invalidRetention();
+        return Promise.resolve();
+      },
+    },
+    async (request) => ({
+      retentionHours: await transmissions.setRetention(
+        actorOf(request),
+        request.params.eventId,
+        request.body.retentionHours,
+      ),
+    }),
   );
 
   app.get<{ Params: { transmissionId: string } }>(
