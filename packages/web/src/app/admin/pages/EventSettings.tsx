@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { RecordingRetention } from '../../history/RecordingRetention';
 import { useAdmin } from '../AdminContext';
 import type { EventItem } from '../data/types';
 import { checkDescription, checkName, DESCRIPTION_MAX, firstProblem, NAME_MAX } from '../data/validation';
@@ -80,6 +81,8 @@ export function EventSettings({ event, onSaved }: { event: EventItem; onSaved: (
           </button>
         </div>
       </form>
+
+      <RecordingRetention eventId={event.id} />
 
       <section className="adm-card adm-danger-zone" aria-label="Delete event">
         <h3>Delete this event</h3>
