@@ -72,6 +72,9 @@ const EnvSchema = z.object({
   SQUELCH_RECORDINGS_SWEEP_S: z.coerce.number().int().min(1).max(86_400).default(300),
   /** LAN mode: `true` (the default route's address), an address, or `false`. `--lan[=ADDRESS]` sets it too. */
   SQUELCH_LAN: z.string().min(1).optional(),
+  SQUELCH_PUBLIC_URL: z.url().optional(),
+  SQUELCH_NODE_TTL_MS: z.coerce.number().int().min(500).max(60_000).default(3000),
+  SQUELCH_NODE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(30_000).default(1000),
 });
 
 export interface Config {
@@ -127,6 +130,8 @@ export interface Config {
     /** Serve the hand-test page (lab.html) and source maps. */
     devPages: boolean;
   };
+  /** This node in the node registry: the URL clients reach it at (undefined: its own listen address). */
+  cluster: { publicUrl: string | undefined; nodeTtlMs: number; heartbeatMs: number };
 }
 
 const IP_OR_CIDR = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/;
@@ -238,6 +243,9 @@ export function loadConfig(
   const trustProxy = parseTrustProxy(e.SQUELCH_TRUST_PROXY, problems);
   const allowedOrigins = parseOrigins(e.SQUELCH_ALLOWED_ORIGINS, problems);
   const lan = resolveLan(e.SQUELCH_LAN, argv, findLanAddress, problems);
+  if (e.SQUELCH_NODE_HEARTBEAT_MS * 2 > e.SQUELCH_NODE_TTL_MS) {
+    problems.push('SQUELCH_NODE_HEARTBEAT_MS must be at most half of SQUELCH_NODE_TTL_MS');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(cwd, e.SQUELCH_DATA_DIR);
@@ -309,6 +317,11 @@ export function loadConfig(
       loginMaxPerAccount: e.SQUELCH_LOGIN_MAX_PER_ACCOUNT,
       metricsToken: e.SQUELCH_METRICS_TOKEN,
       devPages: e.SQUELCH_DEV_PAGES,
+    },
+    cluster: {
+      publicUrl: e.SQUELCH_PUBLIC_URL?.replace(/\/+$/, ''),
+      nodeTtlMs: e.SQUELCH_NODE_TTL_MS,
+      heartbeatMs: e.SQUELCH_NODE_HEARTBEAT_MS,
     },
   };
 }

@@ -24,6 +24,8 @@ import { WorkerPool } from '../media/WorkerPool';
 import { Metrics } from '../observability/metrics';
 import { Recordings } from '../recordings/Recordings';
 import { transmissionRoutes } from '../recordings/routes';
+import { NodeRegistry } from '../relay/NodeRegistry';
+import { registerNodesRoute } from '../relay/nodesRoute';
 import type { MetricsSnapshot } from '../observability/metrics';
 import { SignallingServer } from '../signalling/SignallingServer';
 import { AccessBus } from './accessBus';
@@ -34,6 +36,13 @@ import { resolveJwtSecret } from './jwtSecret';
 const BUILTIN_TONES_DIR = path.resolve(import.meta.dirname, '../../assets/tones');
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/** The HTTPS origin of the listening server (the host as configured, localhost for 0.0.0.0). */
+function listenUrl(config: Config, http: FastifyInstance): string {
+  const host = config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
+  const { port } = http.server.address() as AddressInfo;
+  return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
 
 /** One real query against the database: a membership lookup that matches nothing. */
 async function databaseReachable(controlPlane: ControlPlane): Promise<boolean> {
@@ -49,8 +58,9 @@ export interface SquelchOptions {
 /**
  * One Squelch server node: control plane, floor service, media workers, HTTPS + WSS. This is the owner of
  * everything the process runs; close() shuts it down in order:
- * signalling (clients told to reconnect, sessions closed, floors released) → HTTP → floor service → floor
- * store → channel streams → media workers → recordings (those in progress completed) → control plane (database).
+ * node registry (this node deregistered) → signalling (clients told to reconnect, sessions closed, floors
+ * released) → HTTP → floor service → floor store → channel streams → media workers → recordings (those in
+ * progress completed) → control plane (database).
  */
 export class Squelch {
   readonly config: Config;
@@ -62,6 +72,7 @@ export class Squelch {
   readonly http: FastifyInstance;
   readonly signalling: SignallingServer;
   readonly recordings: Recordings;
+  readonly nodes: NodeRegistry;
   readonly #accessBus: AccessBus;
   readonly #stopAccess: () => void;
   /** Demo accounts created on this start (only on the first start of an empty database). */
@@ -79,6 +90,7 @@ export class Squelch {
     http: FastifyInstance;
     signalling: SignallingServer;
     recordings: Recordings;
+    nodes: NodeRegistry;
     accessBus: AccessBus;
     stopAccess: () => void;
     seededAccounts: DemoAccount[] | null;
@@ -95,6 +107,7 @@ export class Squelch {
     this.http = parts.http;
     this.signalling = parts.signalling;
     this.recordings = parts.recordings;
+    this.nodes = parts.nodes;
     this.seededAccounts = parts.seededAccounts;
     this.#logger = parts.logger;
   }
@@ -188,6 +201,9 @@ export class Squelch {
           transmissionRoutes(scope, { transmissions: recordings.service, directory: recordings.directory }),
       });
       registerTones(http, { tonesDir: config.tonesDir, builtinDir: BUILTIN_TONES_DIR });
+      // The registry starts once the listen address is known; until then the route knows no node.
+      const registered: { registry?: NodeRegistry } = {};
+      registerNodesRoute(http, () => ({ self: config.nodeId, nodes: registered.registry?.nodes() ?? [] }));
 
       // The snapshot reads `signalling` (declared below) only when /metrics is scraped, after start-up.
       const metrics: Metrics = new Metrics({
@@ -239,6 +255,20 @@ export class Squelch {
       cleanup.push(() => signalling.close());
 
       await http.listen({ host: config.http.host, port: config.http.port });
+      const nodes = await NodeRegistry.start({
+        redisUrl: config.redisUrl,
+        keyPrefix: 'squelch:',
+        self: {
+          id: config.nodeId,
+          url: config.cluster.publicUrl ?? listenUrl(config, http),
+          startedAt: Date.now(),
+        },
+        ttlMs: config.cluster.nodeTtlMs,
+        heartbeatMs: config.cluster.heartbeatMs,
+        logger,
+      });
+      registered.registry = nodes;
+      cleanup.push(() => nodes.close());
       const squelch = new Squelch({
         config,
         controlPlane,
@@ -249,6 +279,7 @@ export class Squelch {
         http,
         signalling,
         recordings,
+        nodes,
         accessBus,
         stopAccess: access.stop,
         seededAccounts,
@@ -285,8 +316,7 @@ export class Squelch {
   }
 
   get url(): string {
-    const host = this.config.http.host === '0.0.0.0' ? 'localhost' : this.config.http.host;
-    return `https://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
+    return listenUrl(this.config, this.http);
   }
 
   /**
@@ -316,6 +346,7 @@ export class Squelch {
 
   async #close(): Promise<void> {
     const steps: [string, () => Promise<void> | void][] = [
+      ['nodes', () => this.nodes.close()],
       ['signalling', () => this.signalling.close()],
       ['access', () => this.#stopAccess()],
       ['accessBus', () => this.#accessBus.close()],
