@@ -104,4 +104,26 @@ describe('loadConfig', () => {
     );
     expect(config.turn?.urls).toEqual(['turn:a:3478', 'turns:a:5349']);
   });
+
+  it('announces the node at its public URL and checks the heartbeat against the node TTL', () => {
+    const defaults = loadConfig({}, '/');
+    expect(defaults.cluster).toEqual({ publicUrl: undefined, nodeTtlMs: 3000, heartbeatMs: 1000 });
+    const given = loadConfig(
+      {
+        SQUELCH_PUBLIC_URL: 'https://radio-a.example.org/',
+        SQUELCH_NODE_TTL_MS: '4000',
+        SQUELCH_NODE_HEARTBEAT_MS: '2000',
+      },
+      '/',
+    );
+    expect(given.cluster).toEqual({
+      publicUrl: 'https://radio-a.example.org',
+      nodeTtlMs: 4000,
+      heartbeatMs: 2000,
+    });
+    expect(() => loadConfig({ SQUELCH_NODE_TTL_MS: '3000', SQUELCH_NODE_HEARTBEAT_MS: '2000' }, '/')).toThrow(
+      'SQUELCH_NODE_HEARTBEAT_MS must be at most half of SQUELCH_NODE_TTL_MS',
+    );
+    expect(() => loadConfig({ SQUELCH_PUBLIC_URL: 'radio-a' }, '/')).toThrow(/SQUELCH_PUBLIC_URL/);
+  });
 });
