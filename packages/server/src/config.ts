@@ -75,6 +75,11 @@ const EnvSchema = z.object({
   SQUELCH_PUBLIC_URL: z.url().optional(),
   SQUELCH_NODE_TTL_MS: z.coerce.number().int().min(500).max(60_000).default(3000),
   SQUELCH_NODE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(30_000).default(1000),
+  SQUELCH_PIPE_LISTEN_IP: z.ipv4().or(z.ipv6()).optional(),
+  SQUELCH_PIPE_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
+  SQUELCH_PIPE_PORT_MIN: port.optional(),
+  SQUELCH_PIPE_PORT_MAX: port.optional(),
+  SQUELCH_PIPE_SRTP: bool.default(false),
 });
 
 export interface Config {
@@ -132,6 +137,16 @@ export interface Config {
   };
   /** This node in the node registry: the URL clients reach it at (undefined: its own listen address). */
   cluster: { publicUrl: string | undefined; nodeTtlMs: number; heartbeatMs: number };
+  /**
+   * Channel audio between nodes (relay/): the address PipeTransports listen on, the address announced to the
+   * other nodes, the UDP port range they take ports from, and whether the pipes are SRTP-encrypted.
+   */
+  pipe: {
+    listenIp: string;
+    announcedAddress: string | undefined;
+    portRange: { min: number; max: number };
+    srtp: boolean;
+  };
 }
 
 const IP_OR_CIDR = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/;
@@ -246,6 +261,17 @@ export function loadConfig(
   if (e.SQUELCH_NODE_HEARTBEAT_MS * 2 > e.SQUELCH_NODE_TTL_MS) {
     problems.push('SQUELCH_NODE_HEARTBEAT_MS must be at most half of SQUELCH_NODE_TTL_MS');
   }
+  const pipeMin = e.SQUELCH_PIPE_PORT_MIN ?? 50_000;
+  const pipeMax = e.SQUELCH_PIPE_PORT_MAX ?? 50_999;
+  if (pipeMin < 1024) problems.push('SQUELCH_PIPE_PORT_MIN must be at least 1024');
+  if (pipeMax < pipeMin) problems.push('SQUELCH_PIPE_PORT_MAX must not be below SQUELCH_PIPE_PORT_MIN');
+  const pipeListenIp = e.SQUELCH_PIPE_LISTEN_IP ?? e.SQUELCH_RTC_LISTEN_IP;
+  const pipeAnnounced =
+    e.SQUELCH_PIPE_ANNOUNCED_ADDRESS ??
+    (e.SQUELCH_PIPE_LISTEN_IP === undefined ? e.SQUELCH_RTC_ANNOUNCED_ADDRESS : undefined);
+  if ((pipeListenIp === '0.0.0.0' || pipeListenIp === '::') && pipeAnnounced === undefined) {
+    problems.push('SQUELCH_PIPE_ANNOUNCED_ADDRESS is required when pipes listen on 0.0.0.0');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(cwd, e.SQUELCH_DATA_DIR);
@@ -322,6 +348,12 @@ export function loadConfig(
       publicUrl: e.SQUELCH_PUBLIC_URL?.replace(/\/+$/, ''),
       nodeTtlMs: e.SQUELCH_NODE_TTL_MS,
       heartbeatMs: e.SQUELCH_NODE_HEARTBEAT_MS,
+    },
+    pipe: {
+      listenIp: pipeListenIp,
+      announcedAddress: pipeAnnounced,
+      portRange: { min: pipeMin, max: pipeMax },
+      srtp: e.SQUELCH_PIPE_SRTP,
     },
   };
 }

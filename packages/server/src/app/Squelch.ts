@@ -24,7 +24,9 @@ import { WorkerPool } from '../media/WorkerPool';
 import { Metrics } from '../observability/metrics';
 import { Recordings } from '../recordings/Recordings';
 import { transmissionRoutes } from '../recordings/routes';
+import { ChannelRelay } from '../relay/ChannelRelay';
 import { NodeRegistry } from '../relay/NodeRegistry';
+import { registerRelayMetrics } from '../relay/relayMetrics';
 import { registerNodesRoute } from '../relay/nodesRoute';
 import type { MetricsSnapshot } from '../observability/metrics';
 import { SignallingServer } from '../signalling/SignallingServer';
@@ -58,7 +60,7 @@ export interface SquelchOptions {
 /**
  * One Squelch server node: control plane, floor service, media workers, HTTPS + WSS. This is the owner of
  * everything the process runs; close() shuts it down in order:
- * node registry (this node deregistered) → signalling (clients told to reconnect, sessions closed, floors
+ * node registry (this node deregistered) → relay (pipes to other nodes) → signalling (clients told to reconnect, sessions closed, floors
  * released) → HTTP → floor service → floor store → channel streams → media workers → recordings (those in
  * progress completed) → control plane (database).
  */
@@ -73,6 +75,8 @@ export class Squelch {
   readonly signalling: SignallingServer;
   readonly recordings: Recordings;
   readonly nodes: NodeRegistry;
+  /** Channel audio between nodes (undefined without Redis: a single node). */
+  readonly relay: ChannelRelay | undefined;
   readonly #accessBus: AccessBus;
   readonly #stopAccess: () => void;
   /** Demo accounts created on this start (only on the first start of an empty database). */
@@ -91,6 +95,7 @@ export class Squelch {
     signalling: SignallingServer;
     recordings: Recordings;
     nodes: NodeRegistry;
+    relay: ChannelRelay | undefined;
     accessBus: AccessBus;
     stopAccess: () => void;
     seededAccounts: DemoAccount[] | null;
@@ -108,6 +113,7 @@ export class Squelch {
     this.signalling = parts.signalling;
     this.recordings = parts.recordings;
     this.nodes = parts.nodes;
+    this.relay = parts.relay;
     this.seededAccounts = parts.seededAccounts;
     this.#logger = parts.logger;
   }
@@ -202,7 +208,7 @@ export class Squelch {
       });
       registerTones(http, { tonesDir: config.tonesDir, builtinDir: BUILTIN_TONES_DIR });
       // The registry starts once the listen address is known; until then the route knows no node.
-      const registered: { registry?: NodeRegistry } = {};
+      const registered: { registry?: NodeRegistry; relay?: ChannelRelay } = {};
       registerNodesRoute(http, () => ({ self: config.nodeId, nodes: registered.registry?.nodes() ?? [] }));
 
       // The snapshot reads `signalling` (declared below) only when /metrics is scraped, after start-up.
@@ -211,6 +217,7 @@ export class Squelch {
         pool,
         snapshot: (): MetricsSnapshot => ({ ...signalling.stats(), channelStreams: streams.size }),
       });
+      registerRelayMetrics(metrics.registry, () => registered.relay);
       http.get(
         '/metrics',
         { onRequest: requireOpsToken(config.security.metricsToken) },
@@ -269,6 +276,21 @@ export class Squelch {
       });
       registered.registry = nodes;
       cleanup.push(() => nodes.close());
+      const relay =
+        config.redisUrl === undefined
+          ? undefined
+          : await ChannelRelay.start({
+              nodeId: config.nodeId,
+              redisUrl: config.redisUrl,
+              keyPrefix: 'squelch:',
+              floor,
+              streams,
+              registry: nodes,
+              pipe: config.pipe,
+              logger,
+            });
+      registered.relay = relay;
+      cleanup.push(() => relay?.close());
       const squelch = new Squelch({
         config,
         controlPlane,
@@ -280,6 +302,7 @@ export class Squelch {
         signalling,
         recordings,
         nodes,
+        relay,
         accessBus,
         stopAccess: access.stop,
         seededAccounts,
@@ -347,6 +370,7 @@ export class Squelch {
   async #close(): Promise<void> {
     const steps: [string, () => Promise<void> | void][] = [
       ['nodes', () => this.nodes.close()],
+      ['relay', () => this.relay?.close()],
       ['signalling', () => this.signalling.close()],
       ['access', () => this.#stopAccess()],
       ['accessBus', () => this.#accessBus.close()],

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { TypedEmitter } from '../util/TypedEmitter';
 import { ChannelStream } from './ChannelStream';
 import type { MediaWorker } from './MediaWorker';
 import type { OpusPtime } from './opus';
@@ -11,6 +12,13 @@ interface Entry {
   failed?: boolean;
   users: number;
 }
+
+export type ChannelStreamsEvents = {
+  /** A channel got a stream on this node (its first listener here). */
+  opened: [ChannelStream];
+  /** A channel's stream on this node closed (its last listener left, its worker died, or shutdown). */
+  closed: [ChannelStream];
+};
 
 /** One user's reference on a channel stream. `release()` is idempotent and only affects its own stream. */
 export interface ChannelStreamLease {
@@ -27,6 +35,7 @@ export interface ChannelStreamLease {
  * releasing an old lease cannot affect the new stream.
  */
 export class ChannelStreams {
+  readonly events: TypedEmitter<ChannelStreamsEvents>;
   readonly #entries = new Map<string, Entry>();
   /** The newest fencing number seen per channel (from grants on any node), given to streams created later. */
   readonly #fences = new Map<string, number>();
@@ -36,6 +45,7 @@ export class ChannelStreams {
   constructor(options: { ptime: OpusPtime; logger: Logger }) {
     this.#ptime = options.ptime;
     this.#logger = options.logger.child({ module: 'channel-streams' });
+    this.events = new TypedEmitter<ChannelStreamsEvents>(this.#logger);
   }
 
   /** Takes a lease on the channel's stream, creating it (homed on `worker`) if there is no live one. */
@@ -51,6 +61,7 @@ export class ChannelStreams {
         (stream) => {
           stream.noteFence(this.#fences.get(channelId) ?? 0);
           created.ready = stream;
+          this.events.emit('opened', stream);
         },
         () => {
           created.failed = true;
@@ -111,7 +122,7 @@ export class ChannelStreams {
       if (stream === undefined) continue;
       if (stream.home === worker) {
         this.#entries.delete(channelId);
-        stream.close();
+        this.#closeStream(stream);
         lost.push(channelId);
       } else {
         stream.forgetWorker(worker);
@@ -125,15 +136,21 @@ export class ChannelStreams {
     if (entry.users > 0) return;
     if (this.#entries.get(entry.channelId) === entry) this.#entries.delete(entry.channelId);
     entry.stream.then(
-      (stream) => stream.close(),
+      (stream) => this.#closeStream(stream),
       () => undefined,
     );
+  }
+
+  #closeStream(stream: ChannelStream): void {
+    if (stream.closed) return;
+    stream.close();
+    this.events.emit('closed', stream);
   }
 
   close(): void {
     for (const entry of this.#entries.values()) {
       entry.stream.then(
-        (stream) => stream.close(),
+        (stream) => this.#closeStream(stream),
         () => undefined,
       );
     }
