@@ -1,4 +1,5 @@
 import pino from 'pino';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlPlane } from '../../packages/server/src/controlplane/ControlPlane';
 import type { Actor } from '../../packages/server/src/controlplane/types';
@@ -14,10 +15,15 @@ import { startNodeProcess } from '../support/floorNodeProcess';
 import type { NodeProcess } from '../support/floorNodeProcess';
 import { httpsGet } from '../support/httpsGet';
 import { LabPage } from '../support/labPage';
+import { AppPage } from '../support/uiApp';
+import { launchUiBrowser } from '../support/uiBrowser';
+import type { UiBrowser } from '../support/uiBrowser';
 
 const JWT_SECRET = 'cross-node-audio-secret-cross-node-audio';
 const HASHING = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
 const PEOPLE = ['Gus', 'Gina', 'Dana'] as const;
+/** Signs in through the app in the last test. */
+const APP_USER = { email: 'ada@relay.test', password: 'relay-password', displayName: 'Ada' };
 /** The issue's bound: a dead node noticed, its floors freed and pipes to it closed, within this long. */
 const DEATH_NOTICED_MS = 5000;
 
@@ -48,6 +54,41 @@ async function received(page: LabPage): Promise<Received> {
   });
 }
 
+/**
+ * The level (dBFS) of what the app's channel players are playing: the received stream of every playing media
+ * element, measured through an analyser over 300 ms (the loudest element counts).
+ */
+async function playedLevelDb(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const elements = [...(window as unknown as { __mediaElements: Set<HTMLMediaElement> }).__mediaElements];
+    const streams = elements
+      .filter((element) => !element.paused && element.srcObject instanceof MediaStream)
+      .map((element) => element.srcObject as MediaStream)
+      .filter((stream) => stream.getAudioTracks().some((track) => track.readyState === 'live'));
+    if (streams.length === 0) return -120;
+    const context = new AudioContext();
+    try {
+      const analysers = streams.map((stream) => {
+        const analyser = context.createAnalyser();
+        analyser.fftSize = 2048;
+        context.createMediaStreamSource(stream).connect(analyser);
+        return analyser;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      let loudest = 0;
+      for (const analyser of analysers) {
+        const samples = new Float32Array(analyser.fftSize);
+        analyser.getFloatTimeDomainData(samples);
+        const rms = Math.sqrt(samples.reduce((sum, x) => sum + x * x, 0) / samples.length);
+        loudest = Math.max(loudest, rms);
+      }
+      return loudest > 0 ? 20 * Math.log10(loudest) : -120;
+    } finally {
+      await context.close();
+    }
+  });
+}
+
 /** One metric of a node's /metrics (summed over the lines matching `labels`). */
 async function metric(node: NodeProcess, name: string, labels = ''): Promise<number> {
   const { text } = await httpsGet(`${node.url}/metrics`);
@@ -69,6 +110,7 @@ describe('channel audio between nodes (three node processes)', () => {
   let redis: RedisServerHandle;
   let controlPlane: ControlPlane;
   let browser: TestBrowser;
+  let uiBrowser: UiBrowser | undefined;
   const nodes: NodeProcess[] = [];
   const tokens: Record<string, string> = {};
   const pages: Record<string, LabPage> = {};
@@ -97,7 +139,7 @@ describe('channel audio between nodes (three node processes)', () => {
     const event = await services.events.create(actor, { name: 'Relay' });
     const team = await services.teams.create(actor, event.id, 'Security');
     channelId = (await services.channels.create(actor, team.id, 'North gate')).id;
-    for (const name of PEOPLE) {
+    for (const name of [...PEOPLE, APP_USER.displayName]) {
       const email = `${name.toLowerCase()}@relay.test`;
       const user = await services.users.create(actor, {
         email,
@@ -116,6 +158,10 @@ describe('channel audio between nodes (three node processes)', () => {
       SQUELCH_JWT_SECRET: JWT_SECRET,
       SQUELCH_ALLOWED_ORIGINS: ports.map((port) => `https://127.0.0.1:${port}`).join(','),
       SQUELCH_PIPE_LISTEN_IP: '127.0.0.1',
+      // A death is noticed within TTL + one heartbeat: 2.5 s here (4 s with the defaults, see the registry
+      // test), leaving margin under the 5 s bound on a loaded machine.
+      SQUELCH_NODE_TTL_MS: '2000',
+      SQUELCH_NODE_HEARTBEAT_MS: '500',
     };
     for (const [index, id] of ['node-a', 'node-b', 'node-c'].entries()) {
       nodes.push(
@@ -135,6 +181,7 @@ describe('channel audio between nodes (three node processes)', () => {
   }, 180_000);
 
   afterAll(async () => {
+    await uiBrowser?.close();
     await browser?.close();
     for (const node of nodes) await node.stop('SIGKILL');
     await controlPlane?.close();
@@ -234,5 +281,29 @@ describe('channel audio between nodes (three node processes)', () => {
     } finally {
       watcher.close();
     }
+  });
+
+  it('the web app learns the live nodes and fails over to one when the node it was loaded from dies', async () => {
+    const { Gus } = pages as Record<(typeof PEOPLE)[number], LabPage>;
+    // Node A is gone (previous test); Gus talks through node B. Ada opens the app from node C.
+    uiBrowser = await launchUiBrowser();
+    const person = await uiBrowser.person(nodes[2]!.url);
+    const app = new AppPage(person.page);
+    await app.open(`${nodes[2]!.url}/`);
+    await app.signIn({ id: '', ...APP_USER });
+    await app.waitJoined('North gate');
+    const toneDb = (): Promise<number> => playedLevelDb(person.page);
+    expect(await Gus.press(channelId)).toMatchObject({ granted: true });
+    await expect.poll(toneDb, { timeout: 10_000 }).toBeGreaterThan(-30);
+    await Gus.release(channelId);
+    await expect.poll(toneDb, { timeout: 5000 }).toBeLessThan(-60);
+
+    // The node the page came from dies: the app knows node B from /cluster/nodes and reconnects there.
+    await nodes[2]!.stop('SIGKILL');
+    await person.page.locator('.app[data-connection="reconnecting"]').waitFor({ timeout: 10_000 });
+    await app.waitConnected(30_000);
+    await expect.poll(async () => (await Gus.press(channelId)).granted, { timeout: 15_000 }).toBe(true);
+    await expect.poll(toneDb, { timeout: 10_000 }).toBeGreaterThan(-30);
+    await Gus.release(channelId);
   });
 });

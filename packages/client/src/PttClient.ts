@@ -83,7 +83,7 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
  */
 export class PttClient extends Emitter<PttClientEvents> {
   readonly #options: PttClientOptions;
-  readonly #urls: string[];
+  #urls: string[];
   readonly #policy: ReconnectPolicy;
   readonly #channels = new Map<string, Channel>();
   /** Channels left while disconnected, to leave on the server once resumed. */
@@ -134,6 +134,18 @@ export class PttClient extends Emitter<PttClientEvents> {
   /** The signalling URL in use (or tried next). */
   get url(): string {
     return this.#urls[this.#urlIndex % this.#urls.length] ?? '';
+  }
+
+  /**
+   * Replaces the servers to connect (and fail over) to, e.g. with the live nodes a server lists. The URL in use
+   * stays first when it is still listed, so a working connection is not moved; an empty list is ignored.
+   */
+  setUrls(urls: string[]): void {
+    const unique = [...new Set(urls)];
+    if (unique.length === 0) return;
+    const current = this.url;
+    this.#urls = unique.includes(current) ? [current, ...unique.filter((url) => url !== current)] : unique;
+    this.#urlIndex = 0;
   }
 
   channels(): ChannelView[] {

@@ -269,7 +269,9 @@ export function loadConfig(
   const pipeAnnounced =
     e.SQUELCH_PIPE_ANNOUNCED_ADDRESS ??
     (e.SQUELCH_PIPE_LISTEN_IP === undefined ? e.SQUELCH_RTC_ANNOUNCED_ADDRESS : undefined);
-  if ((pipeListenIp === '0.0.0.0' || pipeListenIp === '::') && pipeAnnounced === undefined) {
+  // Pipes exist only between nodes, which share Redis.
+  const wildcard = pipeListenIp === '0.0.0.0' || pipeListenIp === '::';
+  if (e.REDIS_URL !== undefined && wildcard && pipeAnnounced === undefined) {
     problems.push('SQUELCH_PIPE_ANNOUNCED_ADDRESS is required when pipes listen on 0.0.0.0');
   }
   if (problems.length > 0) throw new ConfigError(problems);

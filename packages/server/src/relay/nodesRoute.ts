@@ -20,6 +20,7 @@ export function registerNodesRoute(
   app.get('/cluster/nodes', (_request, reply) => {
     const { self, nodes } = source();
     const body: ClusterNodesResponse = { self, nodes: nodes.map(({ id, url }) => ({ id, url })) };
-    return reply.header('cache-control', 'no-store').send(body);
+    // Any origin may read it: the web app asks the other nodes it knows when its own is gone.
+    return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send(body);
   });
 }

@@ -126,4 +126,46 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ SQUELCH_PUBLIC_URL: 'radio-a' }, '/')).toThrow(/SQUELCH_PUBLIC_URL/);
   });
+  it('pipes between nodes: listen and announced address, port range, SRTP; bad values named', () => {
+    const defaults = loadConfig({}, '/');
+    expect(defaults.pipe).toEqual({
+      listenIp: '127.0.0.1',
+      announcedAddress: undefined,
+      portRange: { min: 50_000, max: 50_999 },
+      srtp: false,
+    });
+    // Without pipe settings the pipes follow the WebRTC media addresses.
+    const media = loadConfig(
+      { SQUELCH_RTC_LISTEN_IP: '0.0.0.0', SQUELCH_RTC_ANNOUNCED_ADDRESS: '10.0.0.5' },
+      '/',
+    );
+    expect(media.pipe).toMatchObject({ listenIp: '0.0.0.0', announcedAddress: '10.0.0.5' });
+    const given = loadConfig(
+      {
+        SQUELCH_PIPE_LISTEN_IP: '10.1.0.7',
+        SQUELCH_PIPE_ANNOUNCED_ADDRESS: 'node-a.internal',
+        SQUELCH_PIPE_PORT_MIN: '41000',
+        SQUELCH_PIPE_PORT_MAX: '41099',
+        SQUELCH_PIPE_SRTP: 'true',
+      },
+      '/',
+    );
+    expect(given.pipe).toEqual({
+      listenIp: '10.1.0.7',
+      announcedAddress: 'node-a.internal',
+      portRange: { min: 41_000, max: 41_099 },
+      srtp: true,
+    });
+    expect(() => loadConfig({ SQUELCH_PIPE_PORT_MIN: '42000', SQUELCH_PIPE_PORT_MAX: '41000' }, '/')).toThrow(
+      'SQUELCH_PIPE_PORT_MAX must not be below SQUELCH_PIPE_PORT_MIN',
+    );
+    expect(() => loadConfig({ SQUELCH_PIPE_PORT_MIN: '80' }, '/')).toThrow(
+      'SQUELCH_PIPE_PORT_MIN must be at least 1024',
+    );
+    expect(loadConfig({ SQUELCH_PIPE_LISTEN_IP: '0.0.0.0' }, '/').pipe.listenIp).toBe('0.0.0.0'); // one node: no pipes
+    expect(() =>
+      loadConfig({ SQUELCH_PIPE_LISTEN_IP: '0.0.0.0', REDIS_URL: 'redis://127.0.0.1:6379' }, '/'),
+    ).toThrow('SQUELCH_PIPE_ANNOUNCED_ADDRESS is required when pipes listen on 0.0.0.0');
+    expect(() => loadConfig({ SQUELCH_PIPE_LISTEN_IP: 'node-a' }, '/')).toThrow(/SQUELCH_PIPE_LISTEN_IP/);
+  });
 });

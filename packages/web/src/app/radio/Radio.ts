@@ -466,6 +466,11 @@ export class Radio extends Emitter<{ change: [] }> {
     this.emit('change');
   }
 
+  /** The servers to connect and fail over to (the live nodes' signalling URLs); the one in use stays first. */
+  setServers(urls: string[]): void {
+    this.#client.setUrls(urls);
+  }
+
   /** Stops everything this radio started: client (transports, microphone), tones, timers. */
   close(): void {
     if (this.#closed) return;

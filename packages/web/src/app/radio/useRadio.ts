@@ -1,5 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { AuthSession, SessionUser } from '../auth/AuthSession';
+import { LiveNodes, signallingUrl } from '../cluster/LiveNodes';
 import { Radio } from './Radio';
 import type { RadioSnapshot } from './RadioState';
 
@@ -20,7 +21,20 @@ export function useRadio(session: AuthSession, user: SessionUser): { radio: Radi
   );
   useEffect(() => {
     void radio.start();
-    return () => radio.close();
+    // The live nodes, kept current: when this server goes away, the radio reconnects to another one.
+    const nodes = new LiveNodes({
+      origin: window.location.origin,
+      onChange: (origins) => radio.setServers(origins.map(signallingUrl)),
+    });
+    nodes.start();
+    const stopWatching = radio.subscribe(() => {
+      if (radio.getSnapshot().connection === 'reconnecting') void nodes.refresh();
+    });
+    return () => {
+      stopWatching();
+      nodes.close();
+      radio.close();
+    };
   }, [radio]);
   const snapshot = useSyncExternalStore(radio.subscribe, radio.getSnapshot);
   return { radio, snapshot };
