@@ -31,6 +31,8 @@ export interface NodeCluster {
   tokens: Record<string, string>;
   /** Each node's signalling URL. */
   wss: string[];
+  /** The shared redis-server. */
+  redisUrl: string;
   /** Idempotent: stops the nodes, Redis and PostgreSQL. */
   stop(): Promise<void>;
 }
@@ -107,6 +109,7 @@ export async function startNodeCluster(options: NodeClusterOptions): Promise<Nod
       channels: channelIds,
       tokens,
       wss: nodes.map((node) => `${node.url.replace('https://', 'wss://')}/ws`),
+      redisUrl: redis.url,
       stop,
     };
   } catch (error) {
