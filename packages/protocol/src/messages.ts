@@ -86,7 +86,9 @@ export type FloorRevokeReason =
   | 'removed_from_channel'
   | 'disconnected'
   /** No audio from the holder for the media timeout (the talker vanished mid-sentence). */
-  | 'media_timeout';
+  | 'media_timeout'
+  /** Someone with a higher talk priority pressed on the channel and took it over (`by` names them). */
+  | 'preempted';
 
 export interface AuthenticateResult {
   sessionId: string;
@@ -128,8 +130,8 @@ export interface NotificationMap {
   floorTaken: { channelId: string; holder: UserSummary; grant: number };
   /** The channel is free again. */
   floorIdle: { channelId: string };
-  /** This session lost the floor without asking for it. */
-  floorRevoked: { channelId: string; reason: FloorRevokeReason };
+  /** This session lost the floor without asking for it; `by` is who pre-empted it (reason 'preempted'). */
+  floorRevoked: { channelId: string; reason: FloorRevokeReason; by?: UserSummary };
   /** This user may no longer use the channel; its audio has stopped. */
   channelAccessRevoked: { channelId: string; reason: string };
   /** The server's media for this session was lost (for example a worker died); rebuild transports. */

@@ -2,7 +2,9 @@
  * Floor control on one server node.
  *
  * A channel is idle or taken by exactly one holder; the store (in process, or Redis shared by all nodes)
- * decides. `request` answers granted, busy (with the current grant, whose holder's display name the client
+ * decides. A request carries the requester's talk priority (floor/priority.ts): strictly higher than the
+ * holder's pre-empts it atomically in the store (the holder is revoked 'preempted', with who cut in, on its own
+ * node, and the channel goes to the requester with a new fence), equal or lower is busy. `request` answers granted, busy (with the current grant, whose holder's display name the client
  * shows) or unavailable (the store cannot be reached); busy is an answer, not an error. A user's session that
  * asks again while it already holds the channel gets its existing grant back; so does a request that lost a
  * race against its own earlier request (the store names this node and session as the holder).
@@ -40,6 +42,7 @@ import type {
   FloorGrant,
   FloorHolder,
   FloorIdleEvent,
+  FloorPreemptor,
   FloorStore,
   FloorStoreHealth,
 } from './FloorStore';
@@ -68,6 +71,8 @@ export type FloorRequestOutcome =
 export interface FloorRevokedEvent {
   grant: FloorGrant;
   reason: FloorRevokeReason;
+  /** With reason 'preempted': who took the channel over. */
+  by?: FloorPreemptor;
 }
 
 export type FloorServiceEvents = {
@@ -249,13 +254,13 @@ export class FloorService {
     await this.#releaseQuietly(local.grant, reason);
   }
 
-  #announceRevoked(grant: FloorGrant, reason: FloorRevokeReason): void {
+  #announceRevoked(grant: FloorGrant, reason: FloorRevokeReason, by?: FloorPreemptor): void {
     const { channelId, holder } = grant;
     this.#log.info(
-      { channelId, userId: holder.userId, sessionId: holder.sessionId, reason },
+      { channelId, userId: holder.userId, sessionId: holder.sessionId, reason, by: by?.userId },
       'floor revoked',
     );
-    this.events.emit('revoked', { grant, reason });
+    this.events.emit('revoked', by === undefined ? { grant, reason } : { grant, reason, by });
   }
 
   /** Releases a lock whose local grant is already gone; if the store is down, the lock runs out by its TTL. */
@@ -290,7 +295,9 @@ export class FloorService {
   #noteEnded(event: FloorIdleEvent): void {
     if (this.#closed) return;
     const local = this.#dropLocal(event.grantId);
-    if (local !== undefined) this.#announceRevoked(local.grant, event.revokeReason ?? 'expired');
+    if (local !== undefined) {
+      this.#announceRevoked(local.grant, event.revokeReason ?? 'expired', event.preemptedBy);
+    }
     if (this.#view.hasEnded(event.grantId)) return;
     const known = this.#view.get(event.channelId);
     this.#view.end(event.channelId, event.grantId);

@@ -7,6 +7,11 @@ export interface FloorHolder {
   displayName: string;
   sessionId: string;
   nodeId: string;
+  /**
+   * Talk priority (see floor/priority.ts); absent counts as 0. A request whose priority is strictly higher than
+   * the holder's pre-empts it; equal or lower is busy.
+   */
+  priority?: number;
 }
 
 /** One talk turn: the lock on a channel, identified by `grantId` (only its owner may renew or release it). */
@@ -24,8 +29,18 @@ export interface FloorGrant {
   expiresAt: number;
 }
 
-/** "Busy" is an answer, not an error: a denied acquire says who holds the channel. */
-export type AcquireResult = { granted: true; grant: FloorGrant } | { granted: false; current: FloorGrant };
+/**
+ * "Busy" is an answer, not an error: a denied acquire says who holds the channel. A grant that took the channel
+ * from a lower-priority holder names the grant it ended (`preempted`).
+ */
+export type AcquireResult =
+  { granted: true; grant: FloorGrant; preempted?: FloorGrant } | { granted: false; current: FloorGrant };
+
+/** Who took a channel over from its holder. */
+export interface FloorPreemptor {
+  userId: string;
+  displayName: string;
+}
 
 /**
  * Why a channel became idle: its owner released it, its lock ran out without being renewed, or the store
@@ -39,6 +54,8 @@ export interface FloorIdleEvent {
   reason: FloorIdleReason;
   /** Set when the grant was released on the holder's behalf (revoked), possibly by another node. */
   revokeReason?: FloorRevokeReason;
+  /** With revokeReason 'preempted': who took the channel over. */
+  preemptedBy?: FloorPreemptor;
 }
 
 export type FloorStoreHealth = 'up' | 'down';
@@ -55,6 +72,8 @@ export type FloorStoreEvents = {
 export interface ReleaseOptions {
   /** Carried to every node's `idle` event so the holder's node can tell its session why. */
   revokeReason?: FloorRevokeReason;
+  /** With revokeReason 'preempted' (set by the stores themselves when a grant pre-empts). */
+  preemptedBy?: FloorPreemptor;
 }
 
 /**
@@ -63,8 +82,10 @@ export interface ReleaseOptions {
  */
 export interface FloorStore {
   /**
-   * Takes the channel for `holder` for `ttlMs`, unless someone holds it. A new grant gets the channel's next
-   * fencing number in the same atomic step.
+   * Takes the channel for `holder` for `ttlMs`, unless someone holds it with an equal or higher priority. A
+   * holder of lower priority is pre-empted in the same atomic step: its grant ends (`idle`, released, revoke
+   * reason 'preempted', `preemptedBy` the new holder) before the new grant is announced (`taken`). A new grant
+   * gets the channel's next fencing number in the same atomic step.
    */
   acquire(channelId: string, holder: FloorHolder, ttlMs: number): Promise<AcquireResult>;
   /** Extends the lock by `ttlMs` from now; null when `grantId` no longer owns the channel. */

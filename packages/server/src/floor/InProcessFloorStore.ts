@@ -11,6 +11,7 @@ import type {
   ReleaseOptions,
 } from './FloorStore';
 import { FloorStoreError } from './FloorStoreError';
+import { preempts, priorityOf } from './priority';
 import { assertTtl } from './ttl';
 
 /**
@@ -32,7 +33,15 @@ export class InProcessFloorStore implements FloorStore {
     return this.#run(() => {
       assertTtl(ttlMs);
       const held = this.#locks.get(channelId);
-      if (held !== undefined) return { granted: false, current: held.grant };
+      if (held !== undefined && !preempts(priorityOf(holder), held.grant.holder)) {
+        return { granted: false, current: held.grant };
+      }
+      if (held !== undefined) {
+        this.#end(held.grant, 'released', {
+          revokeReason: 'preempted',
+          preemptedBy: { userId: holder.userId, displayName: holder.displayName },
+        });
+      }
       const now = Date.now();
       const fence = (this.#fences.get(channelId) ?? now * 1000) + 1;
       this.#fences.set(channelId, fence);
@@ -46,7 +55,7 @@ export class InProcessFloorStore implements FloorStore {
       };
       this.#locks.set(channelId, { grant, timer: this.#expireLater(grant, ttlMs) });
       this.events.emit('taken', grant);
-      return { granted: true, grant };
+      return held === undefined ? { granted: true, grant } : { granted: true, grant, preempted: held.grant };
     });
   }
 
@@ -99,6 +108,7 @@ export class InProcessFloorStore implements FloorStore {
     this.#locks.delete(grant.channelId);
     const event: FloorIdleEvent = { channelId: grant.channelId, grantId: grant.grantId, reason };
     if (options.revokeReason !== undefined) event.revokeReason = options.revokeReason;
+    if (options.preemptedBy !== undefined) event.preemptedBy = { ...options.preemptedBy };
     this.events.emit('idle', event);
   }
 

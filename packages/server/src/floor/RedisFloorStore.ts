@@ -7,6 +7,7 @@ import type {
   FloorGrant,
   FloorHolder,
   FloorIdleEvent,
+  FloorPreemptor,
   FloorStore,
   FloorStoreEvents,
   ReleaseOptions,
@@ -15,6 +16,7 @@ import { FloorStoreError } from './FloorStoreError';
 import { decodeGrant, decodeMessage, encodeMessage } from './grantCodec';
 import { GrantView } from './GrantView';
 import { RedisLink } from './RedisLink';
+import { priorityOf } from './priority';
 import { floorScripts } from './redisScripts';
 import { assertTtl } from './ttl';
 
@@ -118,6 +120,7 @@ export class RedisFloorStore implements FloorStore {
   async acquire(channelId: string, holder: FloorHolder, ttlMs: number): Promise<AcquireResult> {
     assertTtl(ttlMs);
     const now = Date.now();
+    const preemptor: FloorPreemptor = { userId: holder.userId, displayName: holder.displayName };
     // The script adds the fencing number it takes with the lock.
     const draft: Omit<FloorGrant, 'fence'> = {
       grantId: randomUUID(),
@@ -130,15 +133,28 @@ export class RedisFloorStore implements FloorStore {
       floorScripts.acquire.run(
         this.#link.command,
         [this.#key(channelId), this.#fenceKey(channelId)],
-        [JSON.stringify(draft), ttlMs, this.#eventsChannel],
+        [JSON.stringify(draft), ttlMs, this.#eventsChannel, priorityOf(holder), JSON.stringify(preemptor)],
       ),
     );
     if (!Array.isArray(reply) || typeof reply[1] !== 'string') throw this.#malformed(channelId);
     const stored = decodeGrant(reply[1]);
     if (stored === null) throw this.#malformed(channelId);
     if (reply[0] === 1) {
+      const preempted = typeof reply[2] === 'string' ? decodeGrant(reply[2]) : null;
+      if (preempted === null) {
+        this.#noteTaken(stored, ttlMs);
+        return { granted: true, grant: stored };
+      }
+      // The same order as published: the pre-empted grant ends before the new one is announced.
+      this.#noteEnded({
+        channelId,
+        grantId: preempted.grantId,
+        reason: 'released',
+        revokeReason: 'preempted',
+        preemptedBy: preemptor,
+      });
       this.#noteTaken(stored, ttlMs);
-      return { granted: true, grant: stored };
+      return { granted: true, grant: stored, preempted };
     }
     return { granted: false, current: stored };
   }

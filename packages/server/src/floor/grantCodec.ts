@@ -1,5 +1,5 @@
 import type { FloorRevokeReason } from '@squelch/protocol';
-import type { FloorGrant, FloorHolder, FloorIdleEvent, FloorIdleReason } from './FloorStore';
+import type { FloorGrant, FloorHolder, FloorIdleEvent, FloorIdleReason, FloorPreemptor } from './FloorStore';
 
 /**
  * Text forms of grants and of the messages nodes exchange through the store. Everything read back from the
@@ -15,6 +15,7 @@ const revokeReasons: ReadonlySet<string> = new Set<FloorRevokeReason>([
   'removed_from_channel',
   'disconnected',
   'media_timeout',
+  'preempted',
 ]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -27,10 +28,19 @@ function isText(value: unknown): value is string {
 
 function toHolder(value: unknown): FloorHolder | null {
   if (!isRecord(value)) return null;
-  const { userId, displayName, sessionId, nodeId } = value;
+  const { userId, displayName, sessionId, nodeId, priority } = value;
   if (!isText(userId) || typeof displayName !== 'string' || !isText(sessionId) || !isText(nodeId))
     return null;
-  return { userId, displayName, sessionId, nodeId };
+  const holder: FloorHolder = { userId, displayName, sessionId, nodeId };
+  if (typeof priority === 'number' && Number.isFinite(priority)) holder.priority = priority;
+  return holder;
+}
+
+function toPreemptor(value: unknown): FloorPreemptor | null {
+  if (!isRecord(value)) return null;
+  const { userId, displayName } = value;
+  if (!isText(userId) || typeof displayName !== 'string') return null;
+  return { userId, displayName };
 }
 
 export function toGrant(value: unknown): FloorGrant | null {
@@ -67,7 +77,7 @@ export function decodeMessage(text: string): FloorWireMessage | null {
     return grant === null ? null : { type: 'taken', grant };
   }
   if (value.type !== 'idle') return null;
-  const { channelId, grantId, reason, revokeReason } = value;
+  const { channelId, grantId, reason, revokeReason, preemptedBy } = value;
   if (!isText(channelId) || !isText(grantId) || typeof reason !== 'string' || !idleReasons.has(reason)) {
     return null;
   }
@@ -75,5 +85,7 @@ export function decodeMessage(text: string): FloorWireMessage | null {
   if (typeof revokeReason === 'string' && revokeReasons.has(revokeReason)) {
     message.revokeReason = revokeReason as FloorRevokeReason;
   }
+  const preemptor = toPreemptor(preemptedBy);
+  if (preemptor !== null) message.preemptedBy = preemptor;
   return message;
 }

@@ -4,6 +4,7 @@ export type {
   FloorHolder,
   FloorIdleEvent,
   FloorIdleReason,
+  FloorPreemptor,
   FloorStore,
   FloorStoreEvents,
   FloorStoreHealth,
@@ -21,3 +22,11 @@ export type {
   FloorServiceEvents,
   FloorServiceOptions,
 } from './FloorService';
+export {
+  DEFAULT_TALK_PRIORITIES,
+  EMERGENCY_PRIORITY,
+  MAX_ROLE_PRIORITY,
+  MIN_ROLE_PRIORITY,
+  priorityOfRole,
+} from './priority';
+export type { TalkPriorities, TalkRole } from './priority';

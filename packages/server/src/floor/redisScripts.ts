@@ -9,7 +9,12 @@ import type { Redis } from 'ioredis';
 
 /**
  * KEYS[1] lock, KEYS[2] the channel's fencing counter; ARGV: grant JSON without its fence (an object, so it
- * ends with '}'), ttl ms, events channel. Returns {1, value} or {0, value}.
+ * ends with '}'), ttl ms, events channel, the requester's priority, the requester as JSON ({userId,
+ * displayName}). Returns {0, held value} (busy), {1, value} (granted) or {1, value, pre-empted value}.
+ *
+ * A held lock whose holder's priority (absent: 0) is lower than the requester's is pre-empted in the same
+ * step: deleted, and its end published (released, revoke reason 'preempted', with the pre-emptor) before the
+ * new grant's "taken", so every node sees the old grant end before the new one starts.
  *
  * The fence is the counter's next value, taken in the same step as the lock. A missing counter (first grant of
  * the channel, or a Redis that lost its data) starts from the server clock in microseconds, so numbers keep
@@ -17,8 +22,16 @@ import type { Redis } from 'ioredis';
  * completed by string concatenation so the stored value keeps the caller's exact JSON.
  */
 const ACQUIRE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return {0, redis.call('GET', KEYS[1])}
+local held = redis.call('GET', KEYS[1])
+if held then
+  local ok, old = pcall(cjson.decode, held)
+  if not ok or type(old) ~= 'table' or type(old.holder) ~= 'table' then return {0, held} end
+  local heldPriority = tonumber(old.holder.priority) or 0
+  if tonumber(ARGV[4]) <= heldPriority then return {0, held} end
+  redis.call('DEL', KEYS[1])
+  redis.call('PUBLISH', ARGV[3], '{"type":"idle","channelId":' .. cjson.encode(old.channelId) ..
+    ',"grantId":' .. cjson.encode(old.grantId) ..
+    ',"reason":"released","revokeReason":"preempted","preemptedBy":' .. ARGV[5] .. '}')
 end
 if redis.call('EXISTS', KEYS[2]) == 0 then
   local now = redis.call('TIME')
@@ -29,6 +42,7 @@ local fence = string.format('%.0f', redis.call('INCR', KEYS[2]))
 local value = string.sub(ARGV[1], 1, -2) .. ',"fence":' .. fence .. '}'
 redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
 redis.call('PUBLISH', ARGV[3], '{"type":"taken","grant":' .. value .. '}')
+if held then return {1, value, held} end
 return {1, value}
 `;
 

@@ -1,5 +1,5 @@
-import type { FloorRevokeReason } from '@squelch/protocol';
 import type { Logger } from 'pino';
+import type { FloorRevokedEvent } from '../floor/FloorService';
 import type { FloorGrant, FloorIdleEvent } from '../floor/FloorStore';
 import type { SignallingObserver } from '../observability/metrics';
 import type { FloorControl } from './FloorControl';
@@ -40,11 +40,13 @@ export function wireFloorEvents(
     stopLocalHolder(event.channelId, event.grantId);
     registry.notifyChannel(event.channelId, 'floorIdle', { channelId: event.channelId });
   };
-  const onRevoked = ({ grant, reason }: { grant: FloorGrant; reason: FloorRevokeReason }): void => {
+  const onRevoked = ({ grant, reason, by }: FloorRevokedEvent): void => {
     observer.floorRevoked(reason);
     // The idle event of the same grant may come first and close the gate; the holder is told either way.
     stopLocalHolder(grant.channelId, grant.grantId);
-    registry.get(grant.holder.sessionId)?.notify('floorRevoked', { channelId: grant.channelId, reason });
+    registry
+      .get(grant.holder.sessionId)
+      ?.notify('floorRevoked', { channelId: grant.channelId, reason, ...(by !== undefined ? { by } : {}) });
   };
 
   floor.events.on('taken', onTaken);

@@ -159,6 +159,34 @@ export function describeFloorService(name: string, fixture: StoreFixture): void 
       expect((await b.request('ch', requester(2))).granted).toBe(true);
     });
 
+    it('lets a higher priority on another node pre-empt a holder, who is revoked with who cut in', async () => {
+      const [a, b] = await nodes(2);
+      if (a === undefined || b === undefined) throw new Error('no services');
+      const grant = await a.request('ch', { ...requester(1), priority: 1 });
+      if (!grant.granted) throw new Error('not granted');
+      expect(await b.request('ch', { ...requester(2), priority: 1 })).toMatchObject({
+        granted: false,
+        reason: 'busy',
+      });
+      const revokedOnA = nextEvent(a.events, 'revoked');
+      const takenOnA = nextEvent(a.events, 'taken', (taken) => taken.holder.userId === 'user-3');
+      const dispatch = await b.request('ch', { ...requester(3), priority: 2 });
+      expect(dispatch.granted).toBe(true);
+      expect((await revokedOnA)[0]).toEqual({
+        grant: grant.grant,
+        reason: 'preempted',
+        by: { userId: 'user-3', displayName: 'User 3' },
+      });
+      await takenOnA;
+      expect(a.localGrants()).toEqual([]);
+      expect(await a.heartbeat('ch', grant.grant.grantId)).toBeNull();
+      // The pre-empted general user cannot take it back.
+      expect(await a.request('ch', { ...requester(1), priority: 1 })).toMatchObject({
+        granted: false,
+        reason: 'busy',
+      });
+    });
+
     it("releases this node's grants on close and leaves no timers", async () => {
       const [a, b] = await nodes(2, { ttlMs: 60_000, maxDurationMs: 60_000 });
       if (a === undefined || b === undefined) throw new Error('no services');

@@ -177,6 +177,71 @@ export function describeFloorStoreContract(name: string, fixture: StoreFixture):
       expect(takenB.events.map(([grant]) => grant.grantId)).toEqual(winnerIds);
     });
 
+    it('pre-empts a lower-priority holder atomically, and answers busy to equal or lower priority', async () => {
+      const [a, b] = await nodes(2);
+      if (a === undefined || b === undefined) throw new Error('fixture opened too few stores');
+      const general = { ...holder(1, 'node-a'), priority: 1 };
+      const otherGeneral = { ...holder(2, 'node-b'), priority: 1 };
+      const dispatcher = { ...holder(3, 'node-b'), priority: 2 };
+      const first = await a.acquire('ch', general, 10_000);
+      if (!first.granted) throw new Error('not granted');
+      expect(await b.acquire('ch', otherGeneral, 10_000)).toEqual({ granted: false, current: first.grant });
+
+      const seenOnA: string[] = [];
+      const idleOnA = nextEvent(a.events, 'idle', (event) => event.grantId === first.grant.grantId);
+      a.events.on('idle', (event) => seenOnA.push(`idle ${event.grantId}`));
+      a.events.on('taken', (grant) => seenOnA.push(`taken ${grant.grantId}`));
+      const second = await b.acquire('ch', dispatcher, 10_000);
+      expect(second.granted).toBe(true);
+      if (!second.granted) return;
+      expect(second.preempted).toEqual(first.grant);
+      expect(second.grant.holder).toEqual(dispatcher);
+      expect(second.grant.fence).toBeGreaterThan(first.grant.fence);
+      expect(await b.current('ch')).toEqual(second.grant);
+      expect((await idleOnA)[0]).toEqual({
+        channelId: 'ch',
+        grantId: first.grant.grantId,
+        reason: 'released',
+        revokeReason: 'preempted',
+        preemptedBy: { userId: 'user-3', displayName: 'User 3' },
+      });
+      await waitFor(() => seenOnA.length >= 2, 'node A to see the new grant');
+      // Every node sees the old grant end before the new one starts.
+      expect(seenOnA).toEqual([`idle ${first.grant.grantId}`, `taken ${second.grant.grantId}`]);
+      // The old owner can neither renew nor release any more; equal priority does not pre-empt.
+      expect(await a.renew('ch', first.grant.grantId, 10_000)).toBeNull();
+      expect(await a.release('ch', first.grant.grantId)).toBe(false);
+      expect(await a.acquire('ch', { ...holder(4), priority: 2 }, 10_000)).toEqual({
+        granted: false,
+        current: second.grant,
+      });
+      expect(await a.acquire('ch', general, 10_000)).toEqual({ granted: false, current: second.grant });
+    });
+
+    it('among concurrent presses of mixed priority, the highest wins and is never pre-empted by a lower one', async () => {
+      const [a, b] = await nodes(2);
+      if (a === undefined || b === undefined) throw new Error('fixture opened too few stores');
+      for (let round = 0; round < 100; round += 1) {
+        const channelId = `mixed-${round}`;
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, n) =>
+            (n % 2 === 0 ? a : b).acquire(
+              channelId,
+              { ...holder(n, n % 2 === 0 ? 'node-a' : 'node-b'), priority: n % 3 },
+              10_000,
+            ),
+          ),
+        );
+        const current = await a.current(channelId);
+        expect(current?.holder.priority).toBe(2);
+        // Whatever the order, the last grant standing is the one the store holds, and no denied press names a
+        // holder of lower priority than its own.
+        for (const [n, result] of results.entries()) {
+          if (!result.granted) expect(result.current.holder.priority ?? 0).toBeGreaterThanOrEqual(n % 3);
+        }
+      }
+    });
+
     it('tells every node about grants, releases and expiries', async () => {
       const [a, b] = await nodes(2);
       if (a === undefined || b === undefined) throw new Error('fixture opened too few stores');
