@@ -4,6 +4,7 @@ import type {
   FloorRequestResult,
   FloorRevokeReason,
   FloorState,
+  UserSummary,
 } from '@squelch/protocol';
 import { ChannelAudio } from './ChannelAudio';
 import { Emitter } from './Emitter';
@@ -29,7 +30,13 @@ export type TransmitEvent =
   | { channelId: string; state: 'requesting' }
   | { channelId: string; state: 'granted'; maxDurationMs: number }
   | { channelId: string; state: 'denied'; result: Exclude<FloorRequestResult, { granted: true }> }
-  | { channelId: string; state: 'ended'; reason: 'released' | FloorRevokeReason | 'disconnected' };
+  | {
+      channelId: string;
+      state: 'ended';
+      reason: 'released' | FloorRevokeReason | 'disconnected';
+      /** With reason 'preempted': who cut in. */
+      by?: UserSummary;
+    };
 
 export type PttClientEvents = {
   connection: [ConnectionState];
@@ -481,7 +488,9 @@ export class PttClient extends Emitter<PttClientEvents> {
       this.#updateFloor(channelId, { state: 'taken', holder }),
     );
     signalling.on('floorIdle', ({ channelId }) => this.#updateFloor(channelId, { state: 'idle' }));
-    signalling.on('floorRevoked', ({ channelId, reason }) => this.#endTransmission(channelId, reason));
+    signalling.on('floorRevoked', ({ channelId, reason, by }) =>
+      this.#endTransmission(channelId, reason, by),
+    );
     signalling.on('channelAccessRevoked', ({ channelId, reason }) => {
       const channel = this.#channels.get(channelId);
       if (channel === undefined) return;
@@ -508,7 +517,11 @@ export class PttClient extends Emitter<PttClientEvents> {
     this.emit('channel', channel.view);
   }
 
-  #endTransmission(channelId: string, reason: 'released' | FloorRevokeReason | 'disconnected'): void {
+  #endTransmission(
+    channelId: string,
+    reason: 'released' | FloorRevokeReason | 'disconnected',
+    by?: UserSummary,
+  ): void {
     const timer = this.#heartbeats.get(channelId);
     if (timer !== undefined) clearInterval(timer);
     this.#heartbeats.delete(channelId);
@@ -517,7 +530,7 @@ export class PttClient extends Emitter<PttClientEvents> {
     channel.view = { ...channel.view, transmitting: false };
     this.#pauseIfIdle();
     this.emit('channel', channel.view);
-    this.emit('transmit', { channelId, state: 'ended', reason });
+    this.emit('transmit', { channelId, state: 'ended', reason, ...(by !== undefined ? { by } : {}) });
   }
 
   /** Pauses the microphone producer unless the client still transmits on some channel. */

@@ -1,8 +1,11 @@
 import { Emitter } from './Emitter';
 
-/** Feedback tones the server offers under /tones (see packages/server/assets/tones/README.md). */
-export type ToneName = 'transmit-start' | 'transmit-end' | 'busy';
-export const TONE_NAMES: readonly ToneName[] = ['transmit-start', 'transmit-end', 'busy'];
+/**
+ * Feedback tones the server offers under /tones (see packages/server/assets/tones/README.md). 'preempted'
+ * (someone of higher priority cut in) has no file yet and is always synthesized.
+ */
+export type ToneName = 'transmit-start' | 'transmit-end' | 'busy' | 'preempted';
+export const TONE_NAMES: readonly ToneName[] = ['transmit-start', 'transmit-end', 'busy', 'preempted'];
 
 export type TonePlayerEvents = {
   /** A tone started playing: from its file, or synthesized when the file is unavailable. */
@@ -22,6 +25,7 @@ const SYNTH: Record<ToneName, { hz: number; ms: number; count: number }> = {
   'transmit-start': { hz: 1800, ms: 90, count: 1 },
   'transmit-end': { hz: 600, ms: 120, count: 1 },
   busy: { hz: 440, ms: 100, count: 3 },
+  preempted: { hz: 1000, ms: 220, count: 2 },
 };
 
 function isManifest(value: unknown): value is { tones: Partial<Record<ToneName, string>> } {

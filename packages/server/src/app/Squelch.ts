@@ -240,6 +240,7 @@ export class Squelch {
         path: '/ws',
         nodeId: config.nodeId,
         access: access.policy,
+        talkPriority: (userId, channelId) => controlPlane.talkPriority(userId, channelId),
         floor,
         pool,
         streams,

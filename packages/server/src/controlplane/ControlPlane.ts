@@ -17,6 +17,7 @@ import type { ServiceContext } from './services/context';
 import { EventService } from './services/EventService';
 import { MeService } from './services/MeService';
 import { MembershipService } from './services/MembershipService';
+import { TalkPriorityService } from './priority/TalkPriorityService';
 import { RosterService } from './roster/RosterService';
 import { SigninCodeService } from './signin/SigninCodeService';
 import { TeamService } from './services/TeamService';
@@ -65,6 +66,7 @@ export interface ControlPlaneServices {
   audit: AuditService;
   roster: RosterService;
   signinCodes: SigninCodeService;
+  talkPriority: TalkPriorityService;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -118,6 +120,7 @@ export class ControlPlane {
         { ...this.#ctx, logger: logger.child({ module: 'signin-codes' }) },
         { auth: authService, limiter },
       ),
+      talkPriority: new TalkPriorityService(this.#ctx),
     };
   }
 
@@ -158,6 +161,12 @@ export class ControlPlane {
       result.get(pair.userId)?.add(pair.channelId);
     }
     return result;
+  }
+
+  /** The talk priority of the user on the channel (see TalkPriorityService.priorityOn); null if none. */
+  async talkPriority(userId: string, channelId: string): Promise<number | null> {
+    if (!UUID.test(userId) || !UUID.test(channelId)) return null;
+    return this.services.talkPriority.priorityOn(userId, channelId);
   }
 
   /** Seeds the demo event and accounts into an empty database; null if it had users already. */

@@ -26,6 +26,10 @@ export interface EventsTable {
   recording_retention_hours: Generated<number>;
   /** Dispatchers must confirm headphones before the console lets them talk (feedback guard). */
   dispatch_headphones_required: Generated<boolean>;
+  /** Talk priority of the event's dispatchers (and admins), 1..9. */
+  dispatch_priority: Generated<number>;
+  /** Talk priority of the event's general users, 1..9. */
+  general_priority: Generated<number>;
   created_at: CreatedAt;
 }
 

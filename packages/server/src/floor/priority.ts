@@ -21,7 +21,7 @@ export type TalkRole = 'admin' | 'dispatch' | 'general';
 
 /** The priority a role talks with under an event's settings. */
 export function priorityOfRole(role: TalkRole, priorities: TalkPriorities): number {
-  return role === 'general' ? priorities.general : Math.max(priorities.dispatch, priorities.general);
+  return role === 'general' ? priorities.general : priorities.dispatch;
 }
 
 /** A holder's priority; grants stored before priorities existed count as 0. */

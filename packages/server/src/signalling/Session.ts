@@ -25,6 +25,8 @@ export class Session {
   readonly joined = new Set<string>();
   /** Floor grants held, by channel id. */
   readonly grants = new Map<string, TalkGrant>();
+  /** The talk priority on each joined channel, looked up at join (see floor/priority.ts). */
+  readonly priorities = new Map<string, number>();
   #media: SessionMedia;
   #connection: Connection | undefined;
   #graceTimer: NodeJS.Timeout | undefined;
@@ -98,6 +100,7 @@ export class Session {
     clearTimeout(this.#graceTimer);
     this.joined.clear();
     this.grants.clear();
+    this.priorities.clear();
     this.#media.close();
   }
 }

@@ -49,6 +49,8 @@ export interface SignallingServerOptions {
   path: string;
   nodeId: string;
   access: AccessPolicy;
+  /** The user's talk priority on a channel (default: by the session's role, with the default priorities). */
+  talkPriority?: (userId: string, channelId: string) => Promise<number | null>;
   floor: FloorControl;
   pool: WorkerPool;
   streams: ChannelStreams;
@@ -115,6 +117,7 @@ export class SignallingServer {
       nodeId: options.nodeId,
       rights: this.rights,
       floor: options.floor,
+      talkPriority: options.talkPriority ?? (() => Promise.resolve(null)),
       registry: this.registry,
       observer: options.observer,
       removeAccess: (session, channelId, reason) => this.#removeChannel(session, channelId, reason),

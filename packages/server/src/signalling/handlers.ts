@@ -2,6 +2,7 @@ import { ErrorCode, ProtocolError } from '@squelch/protocol';
 import type { FloorRequestResult, FloorState, ParsedRequest, RequestResult } from '@squelch/protocol';
 import type { DtlsParameters, RtpCapabilities, RtpParameters } from 'mediasoup/types';
 import type { FloorGrant } from '../floor/FloorStore';
+import { DEFAULT_TALK_PRIORITIES, priorityOfRole } from '../floor/priority';
 import type { SignallingObserver } from '../observability/metrics';
 import type { ChannelRights } from './ChannelRights';
 import type { FloorControl } from './FloorControl';
@@ -15,6 +16,11 @@ export interface HandlerContext {
   floor: FloorControl;
   registry: SessionRegistry;
   observer: SignallingObserver;
+  /**
+   * The user's talk priority on a channel (null: none known). Looked up at join; when it cannot be read, the
+   * default for the session's role applies.
+   */
+  talkPriority: (userId: string, channelId: string) => Promise<number | null>;
   /** Takes a channel away from a session at once (floor revoked, audio stopped, client told). */
   removeAccess: (session: Session, channelId: string, reason: string) => Promise<void>;
 }
@@ -102,6 +108,7 @@ async function join(
   if (!(await ctx.rights.allows(session.identity.userId, channelId))) {
     throw new ProtocolError(ErrorCode.Forbidden, 'You are not assigned to this channel.');
   }
+  session.priorities.set(channelId, await priorityAtJoin(ctx, session, channelId));
   const consumer = await session.media.listen(channelId);
   if (session.closed) throw new ProtocolError(ErrorCode.InvalidState, 'The session closed while joining.');
   ctx.registry.join(session, channelId);
@@ -117,10 +124,21 @@ async function join(
   return { channelId, consumer, floor };
 }
 
+async function priorityAtJoin(ctx: HandlerContext, session: Session, channelId: string): Promise<number> {
+  const fallback = priorityOfRole(session.identity.role, DEFAULT_TALK_PRIORITIES);
+  try {
+    return (await ctx.talkPriority(session.identity.userId, channelId)) ?? fallback;
+  } catch (error) {
+    session.logger.warn({ err: error, channelId }, 'talk priority unavailable at join; using the default');
+    return fallback;
+  }
+}
+
 /** Leaves a channel: releases its floor if held, stops listening. Also used for live access removal. */
 export async function leave(ctx: HandlerContext, session: Session, channelId: string): Promise<void> {
   if (session.grantOn(channelId) !== undefined) await releaseFloor(ctx, session, channelId);
   ctx.registry.leave(session, channelId);
+  session.priorities.delete(channelId);
   await session.media.unlisten(channelId);
   session.logger.info({ channelId }, 'left channel');
 }
@@ -143,6 +161,8 @@ async function requestFloor(
     userId: session.identity.userId,
     displayName: session.identity.displayName,
     sessionId: session.id,
+    priority:
+      session.priorities.get(channelId) ?? priorityOfRole(session.identity.role, DEFAULT_TALK_PRIORITIES),
   });
   if (!outcome.granted) {
     if (outcome.reason === 'busy') {

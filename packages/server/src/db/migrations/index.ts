@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './001_initial';
 import { signinCodes } from './004_signin_codes';
 import { transmissions } from './005_transmissions';
+import { talkPriority } from './006_talk_priority';
 import { dispatchHeadphones } from './010_dispatch_headphones';
 
 /**
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '004_signin_codes': signinCodes,
   '005_transmissions': transmissions,
+  '006_talk_priority': talkPriority,
   '010_dispatch_headphones': dispatchHeadphones,
 };
 

@@ -18,6 +18,7 @@ import { meRoutes } from './me';
 import { passwordRoutes } from './password';
 import { rosterRoutes } from './roster';
 import { signinCodeAuthRoutes, signinCodeRoutes } from './signinCodes';
+import { talkPriorityRoutes } from './talkPriority';
 import { teamRoutes } from './teams';
 import { userRoutes } from './users';
 
@@ -108,6 +109,7 @@ export async function registerApi(
         auditRoutes(privateScope, deps);
         rosterRoutes(privateScope, deps);
         signinCodeRoutes(privateScope, deps);
+        talkPriorityRoutes(privateScope, deps);
         options.privateRoutes?.(privateScope);
         done();
       });

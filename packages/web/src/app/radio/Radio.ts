@@ -83,7 +83,7 @@ export class Radio extends Emitter<{ change: [] }> {
       channelsError: null,
       settings,
       announcement: null,
-      tones: { last: null, counts: { 'transmit-start': 0, 'transmit-end': 0, busy: 0 } },
+      tones: { last: null, counts: { 'transmit-start': 0, 'transmit-end': 0, busy: 0, preempted: 0 } },
     };
     this.#wire();
   }
@@ -345,8 +345,9 @@ export class Radio extends Emitter<{ change: [] }> {
         const wasOnAir = channel.phase === 'transmitting';
         this.#patchChannel(event.channelId, { phase: 'idle' });
         if (!wasOnAir) return;
-        this.playTone('transmit-end');
-        const text = endedText(event.reason);
+        // Cut in on by a higher priority: a tone of its own, so the talker knows it was not their release.
+        this.playTone(event.reason === 'preempted' ? 'preempted' : 'transmit-end');
+        const text = endedText(event.reason, event.by);
         if (text !== null) this.#notice(event.channelId, 'ended', text);
         this.#announce(text ?? `Stopped transmitting on ${name}.`, text !== null);
         return;

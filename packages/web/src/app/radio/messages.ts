@@ -1,7 +1,8 @@
 import type { TransmitEvent } from '@squelch/client';
 
 type Refusal = Extract<TransmitEvent, { state: 'denied' }>['result'];
-type EndReason = Extract<TransmitEvent, { state: 'ended' }>['reason'];
+type Ended = Extract<TransmitEvent, { state: 'ended' }>;
+type EndReason = Ended['reason'];
 
 /** What to show when a press was refused. */
 export function refusedText(result: Refusal): string {
@@ -20,7 +21,7 @@ export function refusedText(result: Refusal): string {
 }
 
 /** What to show when a transmission ended without the user letting go (null for a normal release). */
-export function endedText(reason: EndReason): string | null {
+export function endedText(reason: EndReason, by?: Ended['by']): string | null {
   switch (reason) {
     case 'released':
       return null;
@@ -34,5 +35,7 @@ export function endedText(reason: EndReason): string | null {
       return 'Transmission stopped: the connection was lost.';
     case 'media_timeout':
       return 'Transmission stopped: no audio reached the server from this device.';
+    case 'preempted':
+      return `Transmission stopped: ${by?.displayName ?? 'someone with a higher priority'} cut in.`;
   }
 }
