@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnBackends } from './helpers/backends';
 import { openHarness, type Harness } from './helpers/harness';
 import { buildWorld, type World } from './helpers/world';
