@@ -138,7 +138,7 @@ export class AppPage {
     );
   }
 
-  /** The app's own count of tones played: [transmit-start, transmit-end, busy]. */
+  /** The app's own count of tones played: [transmit-start, transmit-end, busy, preempted]. */
   async toneCounts(): Promise<number[]> {
     const value = await this.page.locator('.app').getAttribute('data-tone-counts');
     return (value ?? '0,0,0').split(',').map(Number);

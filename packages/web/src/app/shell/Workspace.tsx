@@ -82,7 +82,7 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
       data-connection={snapshot.connection}
       data-screen-on={screenOn}
       data-last-tone={lastTone ?? undefined}
-      data-tone-counts={`${snapshot.tones.counts['transmit-start']},${snapshot.tones.counts['transmit-end']},${snapshot.tones.counts.busy}`}
+      data-tone-counts={`${snapshot.tones.counts['transmit-start']},${snapshot.tones.counts['transmit-end']},${snapshot.tones.counts.busy},${snapshot.tones.counts.preempted}`}
     >
       <TopBar
         user={user}
