@@ -9,10 +9,14 @@
  * `--presses` presses per phase, a phase per entry of `--parallel` (channels at a time: `1,10` runs one press at a
  * time, then ten at a time, on the same deployment). Per press: the press is granted, a member on another
  * node is told floorTaken, a second press by someone on another node is answered busy with the holder's name,
- * the holder releases and the other member is told floorIdle. Prints p50 / p99 / max and counts, then stops
- * everything it started (also on failure or Ctrl-C).
+ * the holder releases and the other member is told floorIdle. Then `--preemptions` pre-emptions, one at a
+ * time: a general user on node 1 holds a channel, a dispatcher on node 2 presses; measured are the
+ * dispatcher's press → granted, press → floorRevoked 'preempted' at the general user (their node closes the talk
+ * gate just before sending it) and press → floorTaken at a member on node 1. Prints p50 / p99 / max and counts,
+ * then stops everything it started (also on failure or Ctrl-C).
  *
  *   npx tsx bench/floor.ts [--sessions 1000] [--channels 100] [--presses 2000] [--parallel 1,10] [--nodes 2]
+ *                          [--preemptions 300]
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -36,6 +40,7 @@ const { values } = parseArgs({
     parallel: { type: 'string', default: '1,10' },
     nodes: { type: 'string', default: '2' },
     batch: { type: 'string', default: '50' },
+    preemptions: { type: 'string', default: '300' },
   },
 });
 const SESSIONS = Number(values.sessions);
@@ -44,6 +49,9 @@ const PRESSES = Number(values.presses);
 const PHASES = values.parallel.split(',').map(Number);
 const NODES = Number(values.nodes);
 const BATCH = Number(values.batch);
+const PREEMPTIONS = Number(values.preemptions);
+/** Pre-emptions rotate over this many channels, where the dispatchers are assigned. */
+const PREEMPT_CHANNELS = 10;
 /** Any single awaited step that takes longer than this counts as a failure of that press. */
 const STEP_TIMEOUT_MS = 10_000;
 const CHEAP_HASHING = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
@@ -79,7 +87,7 @@ class Member {
   }
 
   /** Resolves with the arrival time (performance.now()) of the next such notification for the channel. */
-  next(notification: 'floorTaken' | 'floorIdle', channelId: string): Promise<number> {
+  next(notification: 'floorTaken' | 'floorIdle' | 'floorRevoked', channelId: string): Promise<number> {
     const key = `${notification}:${channelId}`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -199,6 +207,58 @@ async function pressOnce(
   }
 }
 
+interface PreemptionSamples {
+  granted: number[];
+  revoked: number[];
+  takenElsewhere: number[];
+  failures: Map<string, number>;
+}
+
+/** A general user on node 1 holds the channel; the dispatcher on node 2 presses and takes it over. */
+async function preemptOnce(
+  channelId: string,
+  holder: Member,
+  observer: Member,
+  dispatcher: Member,
+  samples: PreemptionSamples,
+): Promise<void> {
+  const fail = (what: string): void => {
+    samples.failures.set(what, (samples.failures.get(what) ?? 0) + 1);
+  };
+  try {
+    const held = await withTimeout(holder.bot.press(channelId), 'holder press');
+    if (!held.granted) {
+      fail(`holder press answered ${held.reason}`);
+      return;
+    }
+    // The holder's own grant notification may still be on its way to the observer: let it pass first.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const revoked = holder.next('floorRevoked', channelId);
+    const taken = observer.next('floorTaken', channelId);
+    revoked.catch(() => undefined);
+    taken.catch(() => undefined);
+    const pressedAt = performance.now();
+    const answer = await withTimeout(dispatcher.bot.press(channelId), 'dispatcher press');
+    if (!answer.granted) {
+      fail(`dispatcher press answered ${answer.reason}`);
+      await holder.bot.release(channelId);
+      return;
+    }
+    samples.granted.push(performance.now() - pressedAt);
+    samples.revoked.push((await revoked) - pressedAt);
+    samples.takenElsewhere.push((await taken) - pressedAt);
+    // The pre-emption itself sends the observer floorIdle (the holder's end) before floorTaken: wait for the
+    // dispatcher's release only from here.
+    const idle = observer.next('floorIdle', channelId);
+    idle.catch(() => undefined);
+    const released = await withTimeout(dispatcher.bot.release(channelId), 'dispatcher release');
+    if (!released.released) fail('dispatcher release answered released: false');
+    await idle;
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
 async function main(): Promise<void> {
   const cleanups: (() => Promise<void> | void)[] = [];
   let cleaning: Promise<void> | undefined;
@@ -269,6 +329,19 @@ async function main(): Promise<void> {
         return (await services.auth.login(email, password, '127.0.0.1')).accessToken;
       },
     );
+    // A dispatcher for the pre-emptions, assigned to the first channels.
+    const preemptChannels = channelIds.slice(0, PREEMPT_CHANNELS);
+    const dispatcherUser = await services.users.create(admin, {
+      email: 'dispatch@bench.squelch',
+      displayName: 'Bench Dispatch',
+      password,
+    });
+    await services.memberships.setRole(admin, event.id, dispatcherUser.id, 'dispatch');
+    for (const channelId of preemptChannels) {
+      await services.assignments.assign(admin, channelId, dispatcherUser.id);
+    }
+    const dispatcherToken = (await services.auth.login('dispatch@bench.squelch', password, '127.0.0.1'))
+      .accessToken;
     console.log(`${SESSIONS} users in ${CHANNELS} channels created (${since()})`);
 
     const nodes: NodeProcess[] = [];
@@ -351,6 +424,47 @@ async function main(): Promise<void> {
       console.log(`bench process rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB (clients only)`);
       if (failures.length > 0) process.exitCode = 1;
     }
+
+    const dispatcher = new Member(
+      await withTimeout(BotClient.connect(nodes[1]!.url, dispatcherToken), 'connect'),
+      1,
+      'Bench Dispatch',
+    );
+    cleanups.push(() => dispatcher.bot.close());
+    for (const channelId of preemptChannels) await withTimeout(dispatcher.bot.join(channelId), 'join');
+    const preemption: PreemptionSamples = {
+      granted: [],
+      revoked: [],
+      takenElsewhere: [],
+      failures: new Map(),
+    };
+    const preemptStarted = performance.now();
+    for (let round = 0; round < PREEMPTIONS; round += 1) {
+      const channel = round % preemptChannels.length;
+      const onFirst = byChannel[channel]!.filter((member) => member.node === 0);
+      const turn = Math.floor(round / preemptChannels.length);
+      const holder = onFirst[turn % onFirst.length]!;
+      const observer = onFirst[(turn + 1) % onFirst.length]!;
+      await preemptOnce(preemptChannels[channel]!, holder, observer, dispatcher, preemption);
+    }
+    const preemptSeconds = (performance.now() - preemptStarted) / 1000;
+
+    console.log('');
+    console.log(
+      `Pre-emption, one at a time: a general user on node 1 holds, a dispatcher on node 2 presses; ` +
+        `${PREEMPTIONS} rounds in ${preemptSeconds.toFixed(1)} s`,
+    );
+    report('dispatcher press → granted', preemption.granted);
+    report('dispatcher press → floorRevoked preempted (holder, node 1)', preemption.revoked);
+    report('dispatcher press → floorTaken (member on node 1)', preemption.takenElsewhere);
+    const preemptFailures = [...preemption.failures.entries()];
+    console.log(
+      `pre-empted ${preemption.granted.length}/${PREEMPTIONS}; failures: ` +
+        (preemptFailures.length === 0
+          ? 'none'
+          : preemptFailures.map(([what, n]) => `${what} ×${n}`).join('; ')),
+    );
+    if (preemptFailures.length > 0) process.exitCode = 1;
   } finally {
     await cleanup();
     process.off('SIGINT', onSignal);

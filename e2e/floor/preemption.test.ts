@@ -114,9 +114,9 @@ describe('priority pre-emption across nodes', () => {
     expect(beforeB.some((frame) => heard(frame, '1000') || heard(frame, '440'))).toBe(false);
     const doraFrom = framesB.find((frame) => frame.t > pressedAt && heard(frame, '1000'));
     expect(doraFrom, 'the dispatcher was never heard').toBeDefined();
-    // Both within a second of the grant (the bench has the precise figures), Gina cut about when Dora starts.
-    expect(lastGina!.t - grantedAt).toBeLessThan(1000);
-    expect(doraFrom!.t - grantedAt).toBeLessThan(1000);
+    // Both within 1.5 s of the grant (measured 0.1-0.6 s on a loaded machine; the bench has precise figures).
+    expect(lastGina!.t - grantedAt).toBeLessThan(1500);
+    expect(doraFrom!.t - grantedAt).toBeLessThan(1500);
     const afterA = framesA.filter((frame) => frame.t > grantedAt + 1000);
     const afterB = framesB.filter((frame) => frame.t > doraFrom!.t + 300);
     expect(afterA.length).toBeGreaterThan(20);
