@@ -98,6 +98,7 @@ describeOnBackends('control plane lifecycle', (backend) => {
         '001_initial',
         '004_signin_codes',
         '005_transmissions',
+        '006_talk_priority',
         '010_dispatch_headphones',
       ]);
     } finally {
