@@ -124,13 +124,22 @@ async function join(
   return { channelId, consumer, floor };
 }
 
+/** A join does not wait longer than this for the talk priority (the database may be unreachable). */
+const PRIORITY_LOOKUP_MS = 1000;
+
 async function priorityAtJoin(ctx: HandlerContext, session: Session, channelId: string): Promise<number> {
   const fallback = priorityOfRole(session.identity.role, DEFAULT_TALK_PRIORITIES);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error('no answer in time')), PRIORITY_LOOKUP_MS);
+  });
   try {
-    return (await ctx.talkPriority(session.identity.userId, channelId)) ?? fallback;
+    return (await Promise.race([ctx.talkPriority(session.identity.userId, channelId), late])) ?? fallback;
   } catch (error) {
     session.logger.warn({ err: error, channelId }, 'talk priority unavailable at join; using the default');
     return fallback;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
