@@ -98,16 +98,23 @@ async function main(): Promise<void> {
     });
     // The dispatcher talks 3 s of every 8 on a channel nobody else uses.
     const ptt = app.tile(names[CHANNELS - 1]!).locator('.ptt');
-    while (Date.now() - started < SECONDS * 1000) {
-      const center = await app.center(ptt);
-      await page.mouse.move(center.x, center.y);
-      await page.mouse.down();
-      await page.waitForTimeout(3000);
-      await page.mouse.up();
-      await page.waitForTimeout(5000);
+    try {
+      while (Date.now() - started < SECONDS * 1000) {
+        const center = await app.center(ptt);
+        await page.mouse.move(center.x, center.y);
+        await page.mouse.down();
+        await page.waitForTimeout(3000);
+        await page.mouse.up();
+        await page.waitForTimeout(5000);
+      }
+    } finally {
+      // Stop the talkers before anything closes, so a failure above is reported as itself.
+      running = false;
+      const ended = await Promise.allSettled(loops);
+      for (const result of ended) {
+        if (result.status === 'rejected') console.error('a talker stopped early:', result.reason);
+      }
     }
-    running = false;
-    await Promise.all(loops);
 
     const after = await metrics();
     const elapsed = after.Timestamp! - before.Timestamp! || SECONDS;
