@@ -104,12 +104,13 @@ describe('Opus as intended in Chromium and Firefox', () => {
         // Packets never stop, not in silence either (DTX would send a few per second).
         expect(Math.min(...rates(phase))).toBeGreaterThan(rate * 0.6);
       }
-      // CBR: every packet has the size of 32 kbit/s × ptime, tone or silence (the first silent interval holds
-      // the track switch, where the encoder restarts with a few short packets).
+      // CBR: every packet has the size of 32 kbit/s × ptime, tone or silence. One silent interval holds the
+      // track switch, where the encoder restarts with a few short packets (the first, or a later one when the
+      // machine is slow to switch).
       const expected = (32_000 / 8) * (ptime / 1000);
-      for (const size of [...sizes(result.tone), ...sizes(result.silence).slice(1)]) {
-        expect(Math.abs(size - expected)).toBeLessThanOrEqual(2);
-      }
+      for (const size of sizes(result.tone)) expect(Math.abs(size - expected)).toBeLessThanOrEqual(2);
+      const offSize = sizes(result.silence).filter((size) => Math.abs(size - expected) > 2);
+      expect(offSize.length).toBeLessThanOrEqual(1);
     });
   }
 
