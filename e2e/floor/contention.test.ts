@@ -6,6 +6,7 @@ import type { FloorMember } from '../support/floorMembers';
 
 const CLIENTS = 50;
 const ROUNDS = 200;
+const ROUND_MIN_MS = 40;
 
 /**
  * Many people press on one channel at the same instant: the server picks exactly one talker per round and
@@ -39,6 +40,9 @@ describe.each<FloorBackend>(['redis', 'in-process'])('simultaneous presses (%s f
     const winsPerNode = cluster!.nodes.map(() => 0);
 
     for (let round = 0; round < ROUNDS; round += 1) {
+      // A round takes at least this long: with channel rights in memory a round can take under 10 ms, and each
+      // socket may send 50 messages a second on average (a burst of 100); people do not press faster.
+      const paced = new Promise((resolve) => setTimeout(resolve, ROUND_MIN_MS));
       const answers = await pressAll(members, channelId);
 
       const winners = members.filter((_, index) => answers[index]?.granted === true);
@@ -67,6 +71,7 @@ describe.each<FloorBackend>(['redis', 'in-process'])('simultaneous presses (%s f
 
       expect(await winner.bot.release(channelId)).toEqual({ released: true });
       await nextOnEvery(members, 'floorIdle', channelId);
+      await paced;
     }
 
     // Nothing was announced twice: no stray floor notification is left over or still arriving.
