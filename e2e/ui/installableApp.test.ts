@@ -82,13 +82,18 @@ describe('installable app (manifest, service worker, offline start, new deploy)'
     const page = browser.pages()[0] ?? (await browser.newPage());
     const app = new AppPage(page);
     await app.open(`${origin}/`);
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 30_000 });
     const firstBuildId = await page.evaluate(() => document.documentElement.dataset.build ?? '');
     expect(firstBuildId).not.toBe('');
     expect(firstBuildId).not.toBe(secondBuildId);
 
     // The service worker took over and holds the shell.
-    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    const scope = await page.evaluate(async () =>
+      Promise.race([
+        navigator.serviceWorker.ready.then((registration) => registration.scope),
+        new Promise<string>((resolve) => setTimeout(() => resolve('no service worker after 30 s'), 30_000)),
+      ]),
+    );
     expect(scope).toBe(`${origin}/`);
 
     // Chromium's installability check: manifest (name, icons, standalone, start URL) and a fetch handler.
@@ -126,7 +131,7 @@ describe('installable app (manifest, service worker, offline start, new deploy)'
 
     // The next start runs the new build, not the cached one.
     await page.reload();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 30_000 });
     expect(await page.evaluate(() => document.documentElement.dataset.build)).toBe(secondBuildId);
-  });
+  }, 180_000);
 });
