@@ -108,3 +108,17 @@ export function measureOutput(page: Page, ms: number, frequencies: number[] = [1
     [ms, frequencies] as const,
   );
 }
+
+/** The level of one tone over both speakers together (dB; power sum of left and right). */
+export function toneDb(level: OutputLevel, frequency = 1000): number {
+  const power = (db: number | undefined) => 10 ** ((db ?? -120) / 10);
+  return 10 * Math.log10(power(level.left.tones[frequency]) + power(level.right.tones[frequency]));
+}
+
+/** Polls until the page's speakers carry the 1 kHz tone above -30 dB; ms from `since` (Date.now()), or null. */
+export async function heardAfter(page: Page, since: number, timeoutMs: number): Promise<number | null> {
+  while (Date.now() - since < timeoutMs) {
+    if (toneDb(await measureOutput(page, 100)) > -30) return Date.now() - since;
+  }
+  return null;
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { toneFile } from '../support/browser';
-import { installOutputTap, measureOutput } from '../support/outputTap';
+import { installOutputTap, toneDb, measureOutput } from '../support/outputTap';
 import type { OutputLevel } from '../support/outputTap';
 import { AppPage } from '../support/uiApp';
 import { launchUiBrowser, screenshot } from '../support/uiBrowser';
@@ -13,12 +13,6 @@ import type { TestServer, TestUser } from '../support/squelchServer';
 const MEASURE_MS = 1500;
 
 /** Power of both sides together at a frequency, dB. */
-function toneDb(level: OutputLevel, frequency: number): number {
-  const sum =
-    10 ** ((level.left.tones[frequency] ?? -120) / 10) + 10 ** ((level.right.tones[frequency] ?? -120) / 10);
-  return 10 * Math.log10(sum);
-}
-
 /**
  * Audio placement on the dispatch console, measured on what the page sends to its speakers (a stereo tap on the
  * Web Audio destination): pan, select dim, priority dim, mute and solo, and that the placement is remembered.

@@ -1,8 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabPage } from '../support/labPage';
-import { installOutputTap, measureOutput } from '../support/outputTap';
-import type { OutputLevel } from '../support/outputTap';
+import { installOutputTap, heardAfter, toneDb, measureOutput } from '../support/outputTap';
 import { AppPage } from '../support/uiApp';
 import { launchUiBrowser } from '../support/uiBrowser';
 import type { UiBrowser } from '../support/uiBrowser';
@@ -10,19 +8,6 @@ import { startTestServer } from '../support/squelchServer';
 import type { TestServer, TestUser } from '../support/squelchServer';
 
 /** The 1 kHz level of both speakers together, dB. */
-function toneDb(level: OutputLevel): number {
-  const power = (db: number | undefined) => 10 ** ((db ?? -120) / 10);
-  return 10 * Math.log10(power(level.left.tones[1000]) + power(level.right.tones[1000]));
-}
-
-/** Polls until the page's speakers carry the 1 kHz tone; ms from `since` (Date.now()), or null. */
-async function heardAfter(page: Page, since: number, timeoutMs: number): Promise<number | null> {
-  while (Date.now() - since < timeoutMs) {
-    if (toneDb(await measureOutput(page, 100)) > -30) return Date.now() - since;
-  }
-  return null;
-}
-
 /**
  * A network handover as the browser reports it (CDP offline, then online: `offline`/`online` events, requests
  * failing meanwhile): the client checks its socket and restarts ICE at once, and the channel is heard again

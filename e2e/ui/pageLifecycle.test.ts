@@ -1,9 +1,7 @@
 import { devices } from 'playwright-core';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabPage } from '../support/labPage';
-import { installOutputTap, measureOutput } from '../support/outputTap';
-import type { OutputLevel } from '../support/outputTap';
+import { installOutputTap, heardAfter } from '../support/outputTap';
 import { AppPage } from '../support/uiApp';
 import { launchUiBrowser, screenshot } from '../support/uiBrowser';
 import type { UiBrowser } from '../support/uiBrowser';
@@ -49,19 +47,6 @@ const WAKE_LOCK_RECORDER = `
 `;
 
 /** The 1 kHz level of both speakers together, dB. */
-function toneDb(level: OutputLevel): number {
-  const power = (db: number | undefined) => 10 ** ((db ?? -120) / 10);
-  return 10 * Math.log10(power(level.left.tones[1000]) + power(level.right.tones[1000]));
-}
-
-/** Polls until the page's speakers carry the 1 kHz tone; ms from `since` (Date.now()), or null. */
-async function heardAfter(page: Page, since: number, timeoutMs: number): Promise<number | null> {
-  while (Date.now() - since < timeoutMs) {
-    if (toneDb(await measureOutput(page, 100)) > -30) return Date.now() - since;
-  }
-  return null;
-}
-
 /** A whole shift on a phone: the screen is kept on while listening, and a frozen page hears again at once. */
 describe('page lifecycle: screen wake lock and freeze/resume', () => {
   let server: TestServer;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabPage } from '../support/labPage';
-import { installOutputTap, measureOutput } from '../support/outputTap';
-import type { OutputLevel } from '../support/outputTap';
+import { installOutputTap, toneDb, measureOutput } from '../support/outputTap';
 import { AppPage } from '../support/uiApp';
 import { launchUiBrowser, screenshot } from '../support/uiBrowser';
 import type { UiBrowser } from '../support/uiBrowser';
@@ -9,11 +8,6 @@ import { startTestServer } from '../support/squelchServer';
 import type { TestServer, TestUser } from '../support/squelchServer';
 
 /** The 1 kHz level of both speakers together, dB. */
-function toneDb(level: OutputLevel): number {
-  const power = (db: number | undefined) => 10 ** ((db ?? -120) / 10);
-  return 10 * Math.log10(power(level.left.tones[1000]) + power(level.right.tones[1000]));
-}
-
 /**
  * Without Chromium's autoplay exemption (the flag every other test passes): when the app starts again the
  * browser holds its sound back until a gesture; the app says "Tap to hear the radio", and one tap lets the
