@@ -55,7 +55,11 @@ describe('installable app (manifest, service worker, offline start, new deploy)'
         '--sourcemap',
         'false',
       ],
-      { cwd: WEB, env: { ...process.env, SQUELCH_BUILD_ID: secondBuildId }, stdio: 'inherit' },
+      {
+        cwd: WEB,
+        env: { ...process.env, NODE_ENV: 'production', SQUELCH_BUILD_ID: secondBuildId },
+        stdio: 'inherit',
+      },
     );
     server = await startTestServer({ workers: 1, env: { SQUELCH_PORT: String(port) } });
     // An installable app needs a real profile (not an incognito context), and a service worker is only
