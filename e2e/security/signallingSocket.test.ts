@@ -163,8 +163,12 @@ describe('signalling socket hardening', () => {
     const raw = await rawSocket();
     expect((await raw.request(1, 'authenticate', { token: await server.token(user) })).ok).toBe(true);
     let rateLimited = 0;
+    const answeredIds: unknown[] = [];
     raw.discard = (frame) => {
-      if ((frame.error as { code?: string } | undefined)?.code === 'rate_limited') rateLimited += 1;
+      if ((frame.error as { code?: string } | undefined)?.code === 'rate_limited') {
+        rateLimited += 1;
+        answeredIds.push(frame.id);
+      }
       return true;
     };
     for (let index = 0; index < 400 && raw.ws.readyState === WebSocket.OPEN; index += 1) {
@@ -172,6 +176,9 @@ describe('signalling socket hardening', () => {
     }
     await expect.poll(() => raw.closed?.code, { timeout: 5000 }).toBe(CloseCode.ProtocolViolation);
     expect(rateLimited).toBeGreaterThan(0);
+    // Each refusal names the request it refuses, so a client's call ends at once instead of timing out.
+    for (const id of answeredIds) expect(id).toEqual(expect.any(Number));
+    expect(answeredIds.every((id) => (id as number) >= 100 && (id as number) < 500)).toBe(true);
   });
 
   it(`accepts a message just under ${MAX_MESSAGE_BYTES} bytes and closes the socket on a larger frame (1009)`, async () => {

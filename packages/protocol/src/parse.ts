@@ -26,6 +26,21 @@ export function describeIssues(error: z.ZodError): string {
 /**
  * Decodes one raw signalling message into a typed request. Never throws: malformed input is an outcome.
  */
+/**
+ * The id of a request without validating the rest (e.g. to answer a refused message so the sender's call
+ * ends at once instead of timing out); null when the text is not JSON or has no numeric id.
+ */
+export function requestIdOf(raw: string): number | null {
+  try {
+    const json: unknown = JSON.parse(raw);
+    return typeof json === 'object' && json !== null && 'id' in json && typeof json.id === 'number'
+      ? json.id
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 export function parseRequest(raw: string): ParseOutcome {
   let json: unknown;
   try {

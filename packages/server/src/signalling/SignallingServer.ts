@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CloseCode, ErrorCode, MAX_MESSAGE_BYTES, ProtocolError, parseRequest } from '@squelch/protocol';
+import {
+  CloseCode,
+  ErrorCode,
+  MAX_MESSAGE_BYTES,
+  ProtocolError,
+  parseRequest,
+  requestIdOf,
+} from '@squelch/protocol';
 import type { AuthenticateResult, IceServer, ParsedRequest } from '@squelch/protocol';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
@@ -195,7 +202,9 @@ export class SignallingServer {
       if (!connection.admit()) {
         // A client that keeps sending after being told to slow down is closed like one sending garbage.
         connection.violation();
-        connection.fail(null, new ProtocolError(ErrorCode.RateLimited, 'Too many messages; slow down.'));
+        // Answered with the request's id, so the sender's call fails at once rather than timing out.
+        const id = isBinary ? null : requestIdOf(rawText(data));
+        connection.fail(id, new ProtocolError(ErrorCode.RateLimited, 'Too many messages; slow down.'));
         return;
       }
       if (isBinary) {
