@@ -1,7 +1,8 @@
 /**
  * The dispatch console under load: one console page (1920×1080) with 50 joined channels while talkers take
  * turns on 10 of them, the dispatcher talking in turns too with a clean microphone (their own voice). Prints
- * the page's CPU (CDP Performance metrics: script, layout and total task time per second), frames (count
+ * the page's CPU (CDP Performance metrics: script, layout and total task time per second; and the CPU time of
+ * the browser's processes by type, which a busy machine does not stretch), frames (count
  * and those later than 50 ms), JS heap at the start and end, and the feedback guard's checks and false
  * positives.
  *
@@ -82,6 +83,18 @@ async function main(): Promise<void> {
       };
       requestAnimationFrame(tick);
     })()`);
+    // CPU time actually used by the browser's processes (renderer = the page), not the wall time of tasks,
+    // which a busy machine stretches.
+    const browserCdp = await consoleBrowser.browser.newBrowserCDPSession();
+    const processCpu = async () => {
+      const { processInfo } = (await browserCdp.send('SystemInfo.getProcessInfo')) as {
+        processInfo: { type: string; cpuTime: number }[];
+      };
+      const byType = new Map<string, number>();
+      for (const each of processInfo) byType.set(each.type, (byType.get(each.type) ?? 0) + each.cpuTime);
+      return byType;
+    };
+    const cpuBefore = await processCpu();
     const before = await metrics();
     const started = Date.now();
 
@@ -117,6 +130,7 @@ async function main(): Promise<void> {
     }
 
     const after = await metrics();
+    const cpuAfter = await processCpu();
     const elapsed = after.Timestamp! - before.Timestamp! || SECONDS;
     const per = (name: string) => ((after[name]! - before[name]!) / elapsed) * 100;
     const frames = await page.evaluate(
@@ -128,6 +142,13 @@ async function main(): Promise<void> {
       `page CPU: script ${per('ScriptDuration').toFixed(1)} %, layout ${per('LayoutDuration').toFixed(1)} %, ` +
         `style ${per('RecalcStyleDuration').toFixed(1)} %, all tasks ${per('TaskDuration').toFixed(1)} % of one core`,
     );
+    const cpuShare = [...cpuAfter]
+      .map(
+        ([type, seconds]) =>
+          `${type} ${(((seconds - (cpuBefore.get(type) ?? 0)) / elapsed) * 100).toFixed(1)} %`,
+      )
+      .join(', ');
+    console.log(`process CPU time (% of one core): ${cpuShare}`);
     console.log(
       `frames: ${frames.count} in ${elapsed.toFixed(0)} s (${(frames.count / elapsed).toFixed(1)}/s), ` +
         `${frames.late} later than 50 ms`,
