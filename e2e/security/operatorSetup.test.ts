@@ -126,6 +126,8 @@ describe('operator setup', { timeout: 2 * NODE_START_MS }, () => {
   it('keeps demo passwords out of the log stream: an owner-only file when there is no terminal', async () => {
     const node = await start({ SQUELCH_SEED_DEMO: 'true', SQUELCH_LOG_LEVEL: 'info' });
     const file = path.join(node.dataDir, 'demo-accounts.txt');
+    // The file is written just after the node starts answering; on a busy machine the test can be first.
+    await expect.poll(() => node.output().includes('demo-accounts.txt'), { timeout: 30_000 }).toBe(true);
     const contents = await readFile(file, 'utf8');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     const admin = /admin\s+(\S+@\S+)\s+(\S+)/.exec(contents);
