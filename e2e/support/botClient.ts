@@ -1,5 +1,11 @@
 import { randomInt } from 'node:crypto';
-import type { AuthenticateResult, FloorRequestResult, JoinResult, NotificationName } from '@squelch/protocol';
+import type {
+  AuthenticateResult,
+  FloorRequestResult,
+  JoinResult,
+  NotificationName,
+  TransportOptions,
+} from '@squelch/protocol';
 import { RawSocket } from './rawSocket';
 
 /**
@@ -10,6 +16,8 @@ import { RawSocket } from './rawSocket';
 export class BotClient {
   readonly socket: RawSocket;
   session: AuthenticateResult | undefined;
+  /** The server's answer to this bot's `createTransport recv` (for a client that connects it for real). */
+  recvTransport: TransportOptions | undefined;
   #nextId = 1;
 
   private constructor(socket: RawSocket) {
@@ -25,7 +33,7 @@ export class BotClient {
     bot.session = (await bot.call('authenticate', { token })) as AuthenticateResult;
     const caps = bot.session.routerRtpCapabilities as { codecs: unknown[]; headerExtensions: unknown[] };
     await bot.call('setRtpCapabilities', { rtpCapabilities: { codecs: caps.codecs, headerExtensions: [] } });
-    await bot.call('createTransport', { direction: 'recv' });
+    bot.recvTransport = (await bot.call('createTransport', { direction: 'recv' })) as TransportOptions;
     if (options.producer !== false) {
       const send = (await bot.call('createTransport', { direction: 'send' })) as { id: string };
       const opus = (caps.codecs as { mimeType: string; preferredPayloadType: number }[]).find(

@@ -1,0 +1,521 @@
+/**
+ * How many listeners one server node carries: N listeners on ONE node, each a real WebRTC client (its own
+ * signalling session, ICE, DTLS-SRTP; RTP received and counted), spread over several channels that each carry
+ * an active talker, for N = 250, 500, 1000, 2000, … until the listeners lose ≥ 0.5 % of the packets, the
+ * server saturates, the load generator saturates, or the steps or the time run out.
+ *
+ * Processes, all on 127.0.0.1: a PostgreSQL server; the Squelch node (what `./squelch start` runs) with its
+ * mediasoup workers; one talker process and `--generators` listener processes (bench/lib/capacityLoad.ts,
+ * libdatachannel peers through node-datachannel). Listeners sign in with tokens issued by the control plane,
+ * join their channel and consume it through the server's ordinary paths; talkers produce Opus (real packets of
+ * a 1 kHz tone, 20 ms, 32 kbit/s CBR), hold the floor and send every 20 ms.
+ *
+ * Per N, over a window of `--seconds` after `--settle` seconds: the server's CPU (the node process and its
+ * mediasoup workers, from /proc), its RSS, its event-loop delay (p99 and max, from /metrics), the loss (gaps
+ * in the sequence numbers) and RFC 3550 jitter seen by the listeners, UDP datagrams dropped by full socket
+ * buffers (generator and server), and the load generator's own CPU, reported apart.
+ *
+ * With `--pin` (default when the machine has 2 CPUs or more) the server and its workers are bound to the
+ * first CPU and the generator processes to the others (taskset), so the server's figures are per core. Other
+ * processes on the machine are not kept off either CPU.
+ *
+ *   npx tsx bench/capacity.ts [--steps 250,500,1000,2000,4000,8000] [--channels 8] [--seconds 10]
+ *                             [--settle 3] [--generators 2] [--pin auto|on|off] [--workers N]
+ *                             [--max-minutes 20]
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { ControlPlane } from '../packages/server/src/controlplane/ControlPlane';
+import type { Actor } from '../packages/server/src/controlplane/types';
+import { startPostgresServer } from '../packages/server/test/support/postgresServer';
+import { startNodeProcess } from '../e2e/support/floorNodeProcess';
+import type { NodeProcess } from '../e2e/support/floorNodeProcess';
+import { httpsGet } from '../e2e/support/httpsGet';
+import type { LoadCommand, LoadEvent, LoadMember, WindowReport } from './lib/capacityLoad';
+import { childPids, cpuSeconds, pin, rssBytes, udpDrops } from './lib/procStats';
+
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '250,500,1000,2000,4000,8000' },
+    channels: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '10' },
+    settle: { type: 'string', default: '3' },
+    generators: { type: 'string', default: '2' },
+    pin: { type: 'string', default: 'auto' },
+    workers: { type: 'string' },
+    concurrency: { type: 'string', default: '16' },
+    'max-minutes': { type: 'string', default: '20' },
+  },
+});
+const STEPS = values.steps.split(',').map(Number);
+const CHANNELS = Number(values.channels);
+const WINDOW_S = Number(values.seconds);
+const SETTLE_S = Number(values.settle);
+const GENERATORS = Number(values.generators);
+const CONCURRENCY = Number(values.concurrency);
+const MAX_MS = Number(values['max-minutes']) * 60_000;
+const CPUS = os.availableParallelism();
+const PIN = values.pin === 'on' || (values.pin === 'auto' && CPUS >= 2);
+const SERVER_CPUS = PIN ? '0' : `0-${CPUS - 1}`;
+const GENERATOR_CPUS = PIN ? `1-${CPUS - 1}` : SERVER_CPUS;
+const SERVER_CORES = PIN ? 1 : CPUS;
+const GENERATOR_CORES = PIN ? CPUS - 1 : CPUS;
+const WORKERS = Number(values.workers ?? SERVER_CORES);
+/** The issue's bar: at most this fraction of packets lost. */
+const LOSS_LIMIT = 0.005;
+/** A process group using this share of its CPUs is saturated. */
+const SATURATED = 0.9;
+const CHEAP_HASHING = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
+const LOAD_SCRIPT = path.join(import.meta.dirname, 'lib/capacityLoad.ts');
+const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+
+if (
+  ![...STEPS, CHANNELS, WINDOW_S, GENERATORS, CONCURRENCY, MAX_MS, WORKERS].every(
+    (n) => Number.isInteger(n) && n > 0,
+  ) ||
+  !Number.isInteger(SETTLE_S) ||
+  SETTLE_S < 0
+) {
+  throw new Error(
+    '--steps, --channels, --seconds, --generators, --workers, --max-minutes: positive integers',
+  );
+}
+if (!['auto', 'on', 'off'].includes(values.pin)) throw new Error('--pin is auto, on or off');
+if (PIN && CPUS < 2) throw new Error('--pin on needs at least 2 CPUs');
+if (STEPS.some((n, i) => i > 0 && n <= STEPS[i - 1]!)) throw new Error('--steps must grow');
+
+/** A load process and the events it sent that nobody has taken yet. */
+class LoadProcess {
+  readonly #events: LoadEvent[] = [];
+  readonly #waiters: (() => void)[] = [];
+  #exited = false;
+
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
+    child.on('message', (event: LoadEvent) => {
+      this.#events.push(event);
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+    // A failed spawn or a closed IPC channel: the process counts as gone.
+    child.on('error', (error) => {
+      console.error(`${name}: ${error.message}`);
+      this.#exited = true;
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+    child.on('exit', () => {
+      this.#exited = true;
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+  }
+
+  static start(name: string): LoadProcess {
+    const node = [process.execPath, '--import', 'tsx', LOAD_SCRIPT];
+    // taskset execs node in place: the PID is the load process's own.
+    const [command, ...args] = PIN ? ['taskset', '-c', GENERATOR_CPUS, ...node] : node;
+    const child = spawn(command!, args, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return new LoadProcess(name, child);
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  send(command: LoadCommand): void {
+    if (this.#exited || !this.child.connected)
+      throw new Error(`${this.name} exited (code ${this.child.exitCode})`);
+    this.child.send(command);
+  }
+
+  async next<T extends LoadEvent['type']>(
+    type: T,
+    timeoutMs: number,
+  ): Promise<Extract<LoadEvent, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.#events.findIndex((event) => event.type === type);
+      if (index >= 0) return this.#events.splice(index, 1)[0] as Extract<LoadEvent, { type: T }>;
+      if (this.#exited) throw new Error(`${this.name} exited (code ${this.child.exitCode})`);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`${this.name}: no ${type} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Asks the process to close everything; kills it (by PID) if it has not exited within 10 s. */
+  async stop(): Promise<void> {
+    if (this.#exited || this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    try {
+      this.send({ type: 'stop' });
+    } catch {
+      // the IPC channel is already gone
+    }
+    const timer = setTimeout(() => {
+      if (this.pid > 0) process.kill(this.pid, 'SIGKILL');
+    }, 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+interface Snapshot {
+  at: number;
+  serverCpu: number;
+  workersCpu: number;
+  generatorCpu: number;
+  generatorDrops: number;
+  serverDrops: number;
+}
+
+function metric(text: string, name: string): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (Number.isFinite(value)) total += value;
+  }
+  return total;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const pad = (value: string | number, width: number): string => String(value).padStart(width);
+const fixed = (value: number, digits: number, width: number): string => pad(value.toFixed(digits), width);
+const mib = (bytes: number): number => bytes / 2 ** 20;
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const since = (): string => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let cleaning: Promise<void> | undefined;
+  const cleanup = (): Promise<void> => {
+    cleaning ??= (async () => {
+      for (const step of cleanups.reverse()) {
+        try {
+          await step();
+        } catch (error) {
+          console.error('cleanup step failed:', error);
+        }
+      }
+    })();
+    return cleaning;
+  };
+  const onSignal = (): void => {
+    console.error('interrupted; stopping everything');
+    void cleanup().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  // The whole run is bounded: past the budget plus a margin for the step under way, stop regardless.
+  const hardStop = setTimeout(() => {
+    console.error(`still running after ${values['max-minutes']} minutes + 3; stopping everything`);
+    void cleanup().then(() => process.exit(2));
+  }, MAX_MS + 180_000);
+  cleanups.push(() => clearTimeout(hardStop));
+
+  try {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'squelch-bench-capacity-'));
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const wav = path.join(dir, 'tone.wav');
+    const opusFile = path.join(dir, 'tone.opus');
+    execFileSync('sox', [
+      '-n',
+      '-r',
+      '48000',
+      '-c',
+      '1',
+      '-b',
+      '16',
+      wav,
+      'synth',
+      '5',
+      'sine',
+      '1000',
+      'vol',
+      '0.5',
+    ]);
+    execFileSync('opusenc', ['--quiet', '--framesize', '20', '--bitrate', '32', '--hard-cbr', wav, opusFile]);
+
+    const postgres = await startPostgresServer();
+    cleanups.push(() => postgres.stop());
+    const databaseUrl = await postgres.createDatabase();
+    const jwtSecret = randomBytes(32).toString('base64url');
+    const controlPlane = await ControlPlane.open({
+      database: { kind: 'postgres', url: databaseUrl },
+      auth: { jwtSecret, passwordHashing: CHEAP_HASHING },
+      logger: pino({ level: 'error' }),
+    });
+    cleanups.push(() => controlPlane.close());
+    const password = `bench-${randomBytes(6).toString('hex')}`;
+    const adminView = await controlPlane.bootstrapAdmin({
+      email: 'bench-admin@bench.squelch',
+      displayName: 'Bench Admin',
+      password,
+    });
+    if (adminView === null) throw new Error('the fresh database already had users');
+    const admin: Actor = { userId: adminView.id, displayName: adminView.displayName, isAdmin: true };
+    const { services } = controlPlane;
+    const event = await services.events.create(admin, { name: 'Capacity bench' });
+    const team = await services.teams.create(admin, event.id, 'Bench team');
+    const channelIds: string[] = [];
+    for (let index = 0; index < CHANNELS; index += 1) {
+      channelIds.push((await services.channels.create(admin, team.id, `Channel ${index + 1}`)).id);
+    }
+    let users = 0;
+    /** Creates a general user assigned to the channel and signs them in; returns the access token. */
+    const person = async (channelId: string): Promise<string> => {
+      const index = users++;
+      const email = `bench${index}@bench.squelch`;
+      const user = await services.users.create(admin, { email, displayName: `Bench ${index}`, password });
+      await services.memberships.setRole(admin, event.id, user.id, 'general');
+      await services.assignments.assign(admin, channelId, user.id);
+      return (await services.auth.login(email, password, '127.0.0.1')).accessToken;
+    };
+    const people = async (channels: string[]): Promise<LoadMember[]> => {
+      const members: LoadMember[] = new Array<LoadMember>(channels.length);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < channels.length) {
+            const index = next++;
+            members[index] = { token: await person(channels[index]!), channelId: channels[index]! };
+          }
+        }),
+      );
+      return members;
+    };
+
+    const server: NodeProcess = await startNodeProcess({
+      env: {
+        DATABASE_URL: databaseUrl,
+        SQUELCH_JWT_SECRET: jwtSecret,
+        SQUELCH_NODE_ID: 'bench-capacity',
+        SQUELCH_MEDIA_WORKERS: String(WORKERS),
+        // Every listener connects from 127.0.0.1.
+        SQUELCH_MAX_SOCKETS_PER_ADDRESS: '100000',
+        // The talkers hold their floors for the whole run.
+        SQUELCH_FLOOR_MAX_DURATION_MS: String(24 * 3600 * 1000),
+      },
+    });
+    cleanups.push(async () => {
+      await server.stop('SIGTERM');
+    });
+    const workerPids = await childPids(server.pid);
+    const serverPids = [server.pid, ...workerPids];
+    if (PIN) for (const pid of serverPids) pin(pid, SERVER_CPUS);
+    console.log(
+      `server pid ${server.pid} with ${workerPids.length} mediasoup worker(s) (pids ${workerPids.join(', ')}) on ` +
+        `CPU ${SERVER_CPUS}; load generator on CPU ${GENERATOR_CPUS}${PIN ? '' : ' (not pinned: both share all CPUs)'}; ` +
+        `${CPUS} CPUs, load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')} (${since()})`,
+    );
+
+    const talkerProcess = LoadProcess.start('talker process');
+    const generators = Array.from({ length: GENERATORS }, (_, i) =>
+      LoadProcess.start(`listener process ${i + 1}`),
+    );
+    const loads = [talkerProcess, ...generators];
+    cleanups.push(() => Promise.all(loads.map((load) => load.stop())).then(() => undefined));
+    talkerProcess.send({ type: 'talk', url: server.url, members: await people(channelIds), opusFile });
+    const talking = await talkerProcess.next('talking', 120_000);
+    if (talking.talkers !== CHANNELS) {
+      throw new Error(`only ${talking.talkers} of ${CHANNELS} talkers started: ${talking.errors.join('; ')}`);
+    }
+    console.log(`${CHANNELS} talkers hold their channels and send Opus every 20 ms (${since()})`);
+
+    const snapshot = async (): Promise<Snapshot> => {
+      const workers = await Promise.all(workerPids.map((pid) => cpuSeconds(pid)));
+      const generatorCpu = await Promise.all(loads.map((load) => cpuSeconds(load.pid)));
+      const own = process.cpuUsage();
+      return {
+        at: performance.now(),
+        serverCpu: await cpuSeconds(server.pid),
+        workersCpu: workers.reduce((a, b) => a + b, 0),
+        generatorCpu: generatorCpu.reduce((a, b) => a + b, 0) + (own.user + own.system) / 1e6,
+        generatorDrops: await udpDrops(loads.map((load) => load.pid)),
+        serverDrops: await udpDrops(serverPids),
+      };
+    };
+
+    console.log('');
+    console.log(
+      `Listeners on one node, ${CHANNELS} channels each with a talker; window ${WINDOW_S} s after ${SETTLE_S} s; ` +
+        `CPU in % of one core; server = node process + ${workerPids.length} mediasoup worker(s) on ${SERVER_CORES} core(s)`,
+    );
+    console.log(
+      '     N  consumers  server CPU  (node  workers)  µs/s per  loss %  lossy  silent  jitter ms      ' +
+        'loop lag ms    RSS MiB          generator   UDP drops   connect',
+    );
+    console.log(
+      '                                              listener                       p50   p95   max   p99    max  node  workers  CPU    lag p99  gen  server  s',
+    );
+
+    interface Row {
+      n: number;
+      serverCpu: number;
+      loss: number;
+      ok: boolean;
+    }
+    const rows: Row[] = [];
+    let stopReason = `all steps done (${STEPS.join(', ')})`;
+    let connected = 0;
+    for (const n of STEPS) {
+      if (Date.now() - started > MAX_MS) {
+        stopReason = `time budget of ${values['max-minutes']} minutes used`;
+        break;
+      }
+      const newcomers = n - connected;
+      const members = await people(
+        Array.from({ length: newcomers }, (_, i) => channelIds[(connected + i) % CHANNELS]!),
+      );
+      const connectStarted = performance.now();
+      generators.forEach((generator, g) => {
+        generator.send({
+          type: 'listen',
+          url: server.url,
+          members: members.filter((_member, i) => i % GENERATORS === g),
+          concurrency: CONCURRENCY,
+        });
+      });
+      const answers = await Promise.all(generators.map((generator) => generator.next('listening', 600_000)));
+      const connectSeconds = (performance.now() - connectStarted) / 1000;
+      const failed = answers.reduce((sum, answer) => sum + answer.failed, 0);
+      connected += answers.reduce((sum, answer) => sum + answer.connected, 0);
+      if (failed > 0) {
+        console.log(
+          `  ${failed} of ${newcomers} listeners failed to connect: ${answers.flatMap((a) => a.errors).join('; ')}`,
+        );
+      }
+
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_S * 1000));
+      await httpsGet(`${server.url}/metrics`); // starts the event-loop delay window
+      const before = await snapshot();
+      for (const load of loads) load.send({ type: 'mark' });
+      await Promise.all(loads.map((load) => load.next('marked', 30_000)));
+      await new Promise((resolve) => setTimeout(resolve, WINDOW_S * 1000));
+      for (const load of loads) load.send({ type: 'report' });
+      const reports: WindowReport[] = await Promise.all(loads.map((load) => load.next('report', 30_000)));
+      const after = await snapshot();
+      const { text } = await httpsGet(`${server.url}/metrics`);
+      const rss = await Promise.all(serverPids.map((pid) => rssBytes(pid)));
+
+      const wall = (after.at - before.at) / 1000;
+      const nodePct = ((after.serverCpu - before.serverCpu) / wall) * 100;
+      const workersPct = ((after.workersCpu - before.workersCpu) / wall) * 100;
+      const serverPct = nodePct + workersPct;
+      const generatorPct = ((after.generatorCpu - before.generatorCpu) / wall) * 100;
+      const listenerReports = reports.slice(1);
+      const received = listenerReports.reduce((sum, r) => sum + r.received, 0);
+      const expected = listenerReports.reduce((sum, r) => sum + r.expected, 0);
+      const measured = listenerReports.reduce((sum, r) => sum + r.listeners, 0);
+      const loss = expected > 0 ? Math.max(0, expected - received) / expected : 1;
+      const jitter = listenerReports.flatMap((r) => r.jitterMs);
+      const generatorLag = Math.max(...reports.map((r) => r.loopP99Ms));
+      const lagP99 = metric(text, 'squelch_nodejs_eventloop_lag_p99_seconds') * 1000;
+      const lagMax = metric(text, 'squelch_nodejs_eventloop_lag_max_seconds') * 1000;
+      const serverSaturated = serverPct >= SATURATED * SERVER_CORES * 100;
+      const generatorSaturated = generatorPct >= SATURATED * GENERATOR_CORES * 100;
+      console.log(
+        `${pad(n, 6)}  ${pad(metric(text, 'squelch_consumers'), 9)}  ${fixed(serverPct, 1, 10)}  (${fixed(nodePct, 1, 5)}  ${fixed(workersPct, 1, 7)})  ` +
+          `${fixed(((serverPct / 100) * 1e6) / Math.max(1, measured), 1, 8)}  ${fixed(loss * 100, 3, 6)}  ` +
+          `${pad(
+            listenerReports.reduce((s, r) => s + r.lossyListeners, 0),
+            5,
+          )}  ${pad(
+            listenerReports.reduce((s, r) => s + r.silentListeners, 0),
+            6,
+          )}  ` +
+          `${fixed(percentile(jitter, 50), 2, 5)} ${fixed(percentile(jitter, 95), 2, 5)} ${fixed(percentile(jitter, 100), 1, 5)}  ` +
+          `${fixed(lagP99, 1, 5)} ${fixed(lagMax, 1, 6)}  ${fixed(mib(rss[0]!), 0, 4)}  ${fixed(mib(rss.slice(1).reduce((a, b) => a + b, 0)), 0, 7)}  ` +
+          `${fixed(generatorPct, 0, 4)}  ${fixed(generatorLag, 1, 7)}  ${pad(after.generatorDrops - before.generatorDrops, 4)}  ` +
+          `${pad(after.serverDrops - before.serverDrops, 6)}  ${fixed(connectSeconds, 0, 3)}`,
+      );
+      const talkerReport = reports[0]!;
+      if (talkerReport.regrants > 0 || talkerReport.sent < ((CHANNELS * (wall * 1000)) / 20) * 0.97) {
+        console.log(
+          `        talkers sent ${talkerReport.sent} packets in the window (${CHANNELS} × ${(wall / 0.02).toFixed(0)} due); ` +
+            `floors taken again: ${talkerReport.regrants}`,
+        );
+      }
+      const ok = loss < LOSS_LIMIT && failed === 0 && measured === n;
+      rows.push({ n, serverCpu: serverPct, loss, ok });
+      if (measured !== n) {
+        stopReason = `only ${measured} of ${n} listeners were connected and measured`;
+        break;
+      }
+      if (loss >= LOSS_LIMIT) {
+        stopReason = `loss ${(loss * 100).toFixed(2)} % ≥ 0.5 % at N = ${n}`;
+        break;
+      }
+      if (serverSaturated) {
+        stopReason = `server saturated at N = ${n} (${serverPct.toFixed(0)} % of ${SERVER_CORES} core(s))`;
+        break;
+      }
+      if (generatorSaturated) {
+        stopReason = `load generator saturated at N = ${n} (${generatorPct.toFixed(0)} % of ${GENERATOR_CORES} core(s)); the figures past this measure the generator`;
+        break;
+      }
+    }
+
+    console.log('');
+    console.log(
+      `stopped: ${stopReason} (${since()}); load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
+    const good = rows.filter((row) => row.ok);
+    const best = good.at(-1);
+    if (best === undefined) {
+      console.log('no step kept the loss under 0.5 %');
+      process.exitCode = 1;
+    } else {
+      console.log(
+        `largest N with loss < 0.5 %: ${best.n} listeners on ${SERVER_CORES} server core(s) = ` +
+          `${(best.n / SERVER_CORES).toFixed(0)} per core, server CPU ${best.serverCpu.toFixed(0)} % of one core ` +
+          `(target ≥ 2000 per core)`,
+      );
+      if (good.length >= 2) {
+        const [a, b] = [good.at(-2)!, best];
+        const perListener = ((b.serverCpu - a.serverCpu) / 100 / (b.n - a.n)) * 1e6;
+        console.log(
+          `server CPU per added listener between N = ${a.n} and ${b.n}: ${perListener.toFixed(1)} µs per second ` +
+            `→ about ${(1e6 / perListener).toFixed(0)} listeners per fully used core (extrapolated, not measured)`,
+        );
+      }
+    }
+  } finally {
+    await cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+main().then(
+  () => process.exit(),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
