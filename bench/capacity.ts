@@ -6,8 +6,10 @@
  *
  * Processes, all on 127.0.0.1: a PostgreSQL server; the Squelch node (what `./squelch start` runs) with its
  * mediasoup workers; one talker process and `--generators` listener processes (bench/lib/capacityLoad.ts,
- * libdatachannel peers through node-datachannel). Listeners sign in with tokens issued by the control plane,
- * join their channel and consume it through the server's ordinary paths; talkers produce Opus (real packets of
+ * libdatachannel peers through node-datachannel). Listeners sign in with tokens issued by the control plane
+ * (`--sessions-per-user` sessions share one account, so that creating accounts does not dominate the run; each
+ * session still has its own socket, transport and consumer), join their channel and consume it through the
+ * server's ordinary paths; talkers produce Opus (real packets of
  * a 1 kHz tone, 20 ms, 32 kbit/s CBR), hold the floor and send every 20 ms.
  *
  * Per N, over a window of `--seconds` after `--settle` seconds: the server's CPU (the node process and its
@@ -21,7 +23,7 @@
  *
  *   npx tsx bench/capacity.ts [--steps 250,500,1000,2000,4000,8000] [--channels 8] [--seconds 10]
  *                             [--settle 3] [--generators 2] [--pin auto|on|off] [--workers N]
- *                             [--max-minutes 20]
+ *                             [--sessions-per-user 20] [--max-minutes 20]
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -51,6 +53,7 @@ const { values } = parseArgs({
     pin: { type: 'string', default: 'auto' },
     workers: { type: 'string' },
     concurrency: { type: 'string', default: '16' },
+    'sessions-per-user': { type: 'string', default: '20' },
     'max-minutes': { type: 'string', default: '20' },
   },
 });
@@ -60,6 +63,8 @@ const WINDOW_S = Number(values.seconds);
 const SETTLE_S = Number(values.settle);
 const GENERATORS = Number(values.generators);
 const CONCURRENCY = Number(values.concurrency);
+/** Listener sessions per user account (each its own signalling session, transport and consumer). */
+const SESSIONS_PER_USER = Number(values['sessions-per-user']);
 const MAX_MS = Number(values['max-minutes']) * 60_000;
 const CPUS = os.availableParallelism();
 const PIN = values.pin === 'on' || (values.pin === 'auto' && CPUS >= 2);
@@ -77,7 +82,7 @@ const LOAD_SCRIPT = path.join(import.meta.dirname, 'lib/capacityLoad.ts');
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 
 if (
-  ![...STEPS, CHANNELS, WINDOW_S, GENERATORS, CONCURRENCY, MAX_MS, WORKERS].every(
+  ![...STEPS, CHANNELS, WINDOW_S, GENERATORS, CONCURRENCY, MAX_MS, WORKERS, SESSIONS_PER_USER].every(
     (n) => Number.isInteger(n) && n > 0,
   ) ||
   !Number.isInteger(SETTLE_S) ||
@@ -87,6 +92,7 @@ if (
     '--steps, --channels, --seconds, --generators, --workers, --max-minutes: positive integers',
   );
 }
+if (SESSIONS_PER_USER > 1000) throw new Error("--sessions-per-user is at most 1000 (the server's bound)");
 if (!['auto', 'on', 'off'].includes(values.pin)) throw new Error('--pin is auto, on or off');
 if (PIN && CPUS < 2) throw new Error('--pin on needs at least 2 CPUs');
 if (STEPS.some((n, i) => i > 0 && n <= STEPS[i - 1]!)) throw new Error('--steps must grow');
@@ -198,8 +204,23 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-const pad = (value: string | number, width: number): string => String(value).padStart(width);
-const fixed = (value: number, digits: number, width: number): string => pad(value.toFixed(digits), width);
+/** A fixed-width table printed row by row: two header lines, then one line per step. */
+class Table {
+  constructor(readonly columns: [string, string, number][]) {}
+
+  #line(cells: (string | number)[]): string {
+    return cells.map((cell, i) => String(cell).padStart(this.columns[i]![2])).join('  ');
+  }
+
+  header(): void {
+    console.log(this.#line(this.columns.map(([first]) => first)));
+    console.log(this.#line(this.columns.map(([, second]) => second)));
+  }
+
+  row(cells: (string | number)[]): void {
+    console.log(this.#line(cells));
+  }
+}
 const mib = (bytes: number): number => bytes / 2 ** 20;
 
 async function main(): Promise<void> {
@@ -261,7 +282,8 @@ async function main(): Promise<void> {
     const jwtSecret = randomBytes(32).toString('base64url');
     const controlPlane = await ControlPlane.open({
       database: { kind: 'postgres', url: databaseUrl },
-      auth: { jwtSecret, passwordHashing: CHEAP_HASHING },
+      // Sign-ins made early are used for sessions opened later in the run.
+      auth: { jwtSecret, passwordHashing: CHEAP_HASHING, accessTokenTtlSec: 3600 },
       logger: pino({ level: 'error' }),
     });
     cleanups.push(() => controlPlane.close());
@@ -290,18 +312,41 @@ async function main(): Promise<void> {
       await services.assignments.assign(admin, channelId, user.id);
       return (await services.auth.login(email, password, '127.0.0.1')).accessToken;
     };
-    const people = async (channels: string[]): Promise<LoadMember[]> => {
-      const members: LoadMember[] = new Array<LoadMember>(channels.length);
+    /** Runs `work` for 0..count-1, 8 at a time. */
+    const eight = async (count: number, work: (index: number) => Promise<void>): Promise<void> => {
       let next = 0;
       await Promise.all(
         Array.from({ length: 8 }, async () => {
-          while (next < channels.length) {
-            const index = next++;
-            members[index] = { token: await person(channels[index]!), channelId: channels[index]! };
-          }
+          while (next < count) await work(next++);
         }),
       );
-      return members;
+    };
+    const talkerMembers: LoadMember[] = [];
+    await eight(CHANNELS, async (index) => {
+      talkerMembers[index] = { token: await person(channelIds[index]!), channelId: channelIds[index]! };
+    });
+    /** Sign-ins of listener users with sessions still to open, per channel. */
+    const seats = new Map<string, { token: string; left: number }[]>(channelIds.map((id) => [id, []]));
+    /** A signed-in listener for each channel given (users are created as their seats run out). */
+    const listenersFor = async (channels: string[]): Promise<LoadMember[]> => {
+      const wanted = new Map<string, number>();
+      for (const channelId of channels) wanted.set(channelId, (wanted.get(channelId) ?? 0) + 1);
+      const creations: string[] = [];
+      for (const [channelId, count] of wanted) {
+        const free = seats.get(channelId)!.reduce((sum, seat) => sum + seat.left, 0);
+        for (let i = 0; i < Math.ceil(Math.max(0, count - free) / SESSIONS_PER_USER); i += 1) {
+          creations.push(channelId);
+        }
+      }
+      await eight(creations.length, async (index) => {
+        const channelId = creations[index]!;
+        seats.get(channelId)!.push({ token: await person(channelId), left: SESSIONS_PER_USER });
+      });
+      return channels.map((channelId) => {
+        const seat = seats.get(channelId)!.find((entry) => entry.left > 0)!;
+        seat.left -= 1;
+        return { token: seat.token, channelId };
+      });
     };
 
     const server: NodeProcess = await startNodeProcess({
@@ -312,6 +357,7 @@ async function main(): Promise<void> {
         SQUELCH_MEDIA_WORKERS: String(WORKERS),
         // Every listener connects from 127.0.0.1.
         SQUELCH_MAX_SOCKETS_PER_ADDRESS: '100000',
+        SQUELCH_MAX_SESSIONS_PER_USER: String(SESSIONS_PER_USER),
         // The talkers hold their floors for the whole run.
         SQUELCH_FLOOR_MAX_DURATION_MS: String(24 * 3600 * 1000),
       },
@@ -337,7 +383,7 @@ async function main(): Promise<void> {
     );
     const loads = [talkerProcess, ...generators];
     cleanups.push(() => Promise.all(loads.map((load) => load.stop())).then(() => undefined));
-    talkerProcess.send({ type: 'talk', url: server.url, members: await people(channelIds), opusFile });
+    talkerProcess.send({ type: 'talk', url: server.url, members: talkerMembers, opusFile });
     const talking = await talkerProcess.next('talking', 120_000);
     if (talking.talkers !== CHANNELS) {
       throw new Error(`only ${talking.talkers} of ${CHANNELS} talkers started: ${talking.errors.join('; ')}`);
@@ -363,13 +409,30 @@ async function main(): Promise<void> {
       `Listeners on one node, ${CHANNELS} channels each with a talker; window ${WINDOW_S} s after ${SETTLE_S} s; ` +
         `CPU in % of one core; server = node process + ${workerPids.length} mediasoup worker(s) on ${SERVER_CORES} core(s)`,
     );
-    console.log(
-      '     N  consumers  server CPU  (node  workers)  µs/s per  loss %  lossy  silent  jitter ms      ' +
-        'loop lag ms    RSS MiB          generator   UDP drops   connect',
-    );
-    console.log(
-      '                                              listener                       p50   p95   max   p99    max  node  workers  CPU    lag p99  gen  server  s',
-    );
+    const table = new Table([
+      ['N', 'lst.', 6],
+      ['consumers', 'on node', 9],
+      ['server', 'CPU %', 7],
+      ['node', 'CPU %', 6],
+      ['workers', 'CPU %', 7],
+      ['µs CPU/s', 'per lst.', 8],
+      ['loss', '%', 6],
+      ['lossy', 'lst.', 5],
+      ['silent', 'lst.', 6],
+      ['jitter', 'p50 ms', 6],
+      ['jitter', 'p95 ms', 6],
+      ['jitter', 'max ms', 6],
+      ['loop lag', 'p99 ms', 8],
+      ['loop lag', 'max ms', 8],
+      ['RSS MiB', 'node', 7],
+      ['RSS MiB', 'workers', 7],
+      ['gen.', 'CPU %', 6],
+      ['gen. lag', 'p99 ms', 8],
+      ['drops', 'gen.', 6],
+      ['drops', 'server', 6],
+      ['connect', 's', 7],
+    ]);
+    table.header();
 
     interface Row {
       n: number;
@@ -386,7 +449,7 @@ async function main(): Promise<void> {
         break;
       }
       const newcomers = n - connected;
-      const members = await people(
+      const members = await listenersFor(
         Array.from({ length: newcomers }, (_, i) => channelIds[(connected + i) % CHANNELS]!),
       );
       const connectStarted = performance.now();
@@ -436,21 +499,29 @@ async function main(): Promise<void> {
       const lagMax = metric(text, 'squelch_nodejs_eventloop_lag_max_seconds') * 1000;
       const serverSaturated = serverPct >= SATURATED * SERVER_CORES * 100;
       const generatorSaturated = generatorPct >= SATURATED * GENERATOR_CORES * 100;
-      console.log(
-        `${pad(n, 6)}  ${pad(metric(text, 'squelch_consumers'), 9)}  ${fixed(serverPct, 1, 10)}  (${fixed(nodePct, 1, 5)}  ${fixed(workersPct, 1, 7)})  ` +
-          `${fixed(((serverPct / 100) * 1e6) / Math.max(1, measured), 1, 8)}  ${fixed(loss * 100, 3, 6)}  ` +
-          `${pad(
-            listenerReports.reduce((s, r) => s + r.lossyListeners, 0),
-            5,
-          )}  ${pad(
-            listenerReports.reduce((s, r) => s + r.silentListeners, 0),
-            6,
-          )}  ` +
-          `${fixed(percentile(jitter, 50), 2, 5)} ${fixed(percentile(jitter, 95), 2, 5)} ${fixed(percentile(jitter, 100), 1, 5)}  ` +
-          `${fixed(lagP99, 1, 5)} ${fixed(lagMax, 1, 6)}  ${fixed(mib(rss[0]!), 0, 4)}  ${fixed(mib(rss.slice(1).reduce((a, b) => a + b, 0)), 0, 7)}  ` +
-          `${fixed(generatorPct, 0, 4)}  ${fixed(generatorLag, 1, 7)}  ${pad(after.generatorDrops - before.generatorDrops, 4)}  ` +
-          `${pad(after.serverDrops - before.serverDrops, 6)}  ${fixed(connectSeconds, 0, 3)}`,
-      );
+      table.row([
+        n,
+        metric(text, 'squelch_consumers'),
+        serverPct.toFixed(1),
+        nodePct.toFixed(1),
+        workersPct.toFixed(1),
+        (((serverPct / 100) * 1e6) / Math.max(1, measured)).toFixed(1),
+        (loss * 100).toFixed(3),
+        listenerReports.reduce((sum, r) => sum + r.lossyListeners, 0),
+        listenerReports.reduce((sum, r) => sum + r.silentListeners, 0),
+        percentile(jitter, 50).toFixed(2),
+        percentile(jitter, 95).toFixed(2),
+        percentile(jitter, 100).toFixed(2),
+        lagP99.toFixed(1),
+        lagMax.toFixed(1),
+        mib(rss[0]!).toFixed(0),
+        mib(rss.slice(1).reduce((a, b) => a + b, 0)).toFixed(0),
+        generatorPct.toFixed(1),
+        generatorLag.toFixed(1),
+        after.generatorDrops - before.generatorDrops,
+        after.serverDrops - before.serverDrops,
+        connectSeconds.toFixed(0),
+      ]);
       const talkerReport = reports[0]!;
       if (talkerReport.regrants > 0 || talkerReport.sent < ((CHANNELS * (wall * 1000)) / 20) * 0.97) {
         console.log(
