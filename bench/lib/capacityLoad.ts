@@ -12,13 +12,17 @@
  * and exits.
  */
 import { randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { cleanup as closeNativePeers, initLogger } from 'node-datachannel';
 import type { JoinResult, TransportOptions } from '@squelch/protocol';
 import { BotClient } from '../../e2e/support/botClient';
 import { oggPackets } from '../../packages/server/test/support/oggTools';
-import { ListeningPeer, TalkingPeer } from './rtcPeer';
+import { createPeerCertificate, ListeningPeer, TalkingPeer } from './rtcPeer';
+import type { PeerCertificate } from './rtcPeer';
 
 export interface LoadMember {
   token: string;
@@ -90,6 +94,14 @@ if (nativeLog === 'Verbose' || nativeLog === 'Debug' || nativeLog === 'Info' || 
   initLogger(nativeLog, (level, message) => console.error(`[${process.pid} ${level}] ${message}`));
 }
 
+/** One DTLS certificate for all of this process's peers (a browser also uses one for many connections). */
+const certificateDir = mkdtempSync(path.join(os.tmpdir(), 'squelch-bench-peer-'));
+let peerCertificate: PeerCertificate | undefined;
+function certificate(): PeerCertificate {
+  peerCertificate ??= createPeerCertificate(certificateDir);
+  return peerCertificate;
+}
+
 const listeners: Listener[] = [];
 const talkers: Talker[] = [];
 const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -145,12 +157,13 @@ async function addListener(url: string, member: LoadMember): Promise<void> {
     const joined: JoinResult = await withTimeout(bot.join(member.channelId), 'join');
     const transport = bot.recvTransport;
     if (transport === undefined) throw new Error('no receive transport');
-    const answered = await ListeningPeer.answer(`listener-${listeners.length}`, transport, joined.consumer);
-    peer = answered.peer;
+    peer = new ListeningPeer(`listener-${listeners.length}`, certificate());
+    // As mediasoup-client does: the server's transport is connected before ICE and DTLS start.
     await withTimeout(
-      bot.call('connectTransport', { transportId: transport.id, dtlsParameters: answered.dtlsParameters }),
+      bot.call('connectTransport', { transportId: transport.id, dtlsParameters: peer.dtlsParameters }),
       'connectTransport',
     );
+    await peer.answer(transport, joined.consumer);
     await peer.connected(STEP_TIMEOUT_MS);
     listeners.push({ bot, peer, markReceived: 0, markSeq: -1 });
   } catch (error) {
@@ -196,6 +209,7 @@ async function addTalker(url: string, member: LoadMember): Promise<void> {
     )) as TransportOptions;
     const offered = await TalkingPeer.offer(
       `talker-${talkers.length}`,
+      certificate(),
       opus.preferredPayloadType,
       randomInt(1, 2 ** 31),
       parameters,
@@ -341,6 +355,7 @@ function stop(): void {
     listener.bot.close();
   }
   closeNativePeers();
+  rmSync(certificateDir, { recursive: true, force: true });
   process.exit(0);
 }
 

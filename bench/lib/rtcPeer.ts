@@ -4,6 +4,10 @@
  * consumer become an SDP offer (the server is ICE-lite), the peer's answer gives the DTLS fingerprint sent with
  * `connectTransport`; a talker offers its own send-only Opus track and gets the server's side as the answer.
  */
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Audio, PeerConnection, RtcpReceivingSession } from 'node-datachannel';
 import type { RtcConfig, Track } from 'node-datachannel';
 import type { ConsumerOptions, TransportOptions } from '@squelch/protocol';
@@ -18,17 +22,63 @@ export interface ReceiveCounters {
   jitter: number;
 }
 
-/** The DTLS parameters to announce for a local SDP (its sha-256 fingerprint and its setup role). */
-export function localDtlsParameters(sdp: string): DtlsParameters {
-  const fingerprint = /^a=fingerprint:(\S+) (\S+)/m.exec(sdp);
-  const setup = /^a=setup:(\w+)/m.exec(sdp);
-  if (fingerprint === null || setup === null)
-    throw new Error('the local description has no DTLS fingerprint');
-  const role = setup[1] === 'active' ? 'client' : 'server';
-  return {
-    role,
-    fingerprints: [{ algorithm: fingerprint[1] as 'sha-256', value: fingerprint[2]! }],
-  };
+/**
+ * The DTLS certificate of a process's peers (ECDSA P-256, made once with openssl). Knowing its fingerprint
+ * before any SDP exists lets a peer connect the server's transport first and only then start ICE and DTLS,
+ * in the order mediasoup-client follows in a browser (the server drops DTLS that arrives before
+ * `connectTransport`).
+ */
+export interface PeerCertificate {
+  certificatePemFile: string;
+  keyPemFile: string;
+  /** sha-256 fingerprint, upper-case hex pairs joined by colons (as in SDP). */
+  fingerprint: string;
+}
+
+export function createPeerCertificate(directory: string): PeerCertificate {
+  const certificatePemFile = path.join(directory, 'peer-cert.pem');
+  const keyPemFile = path.join(directory, 'peer-key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyPemFile,
+      '-out',
+      certificatePemFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=squelch-bench',
+    ],
+    { stdio: 'ignore' },
+  );
+  const fingerprint = new X509Certificate(readFileSync(certificatePemFile)).fingerprint256;
+  return { certificatePemFile, keyPemFile, fingerprint };
+}
+
+/** The DTLS parameters for `connectTransport`: the peer's fingerprint and its DTLS role. */
+export function dtlsParameters(certificate: PeerCertificate, role: 'client' | 'server'): DtlsParameters {
+  return { role, fingerprints: [{ algorithm: 'sha-256', value: certificate.fingerprint }] };
+}
+
+/** Checks that a local SDP uses the certificate and takes the DTLS role announced to the server. */
+function checkLocalDescription(sdp: string, certificate: PeerCertificate, role: 'client' | 'server'): void {
+  const fingerprint = /^a=fingerprint:sha-256 (\S+)/m.exec(sdp)?.[1];
+  const setup = /^a=setup:(\w+)/m.exec(sdp)?.[1];
+  if (fingerprint?.toUpperCase() !== certificate.fingerprint.toUpperCase()) {
+    throw new Error('the local description does not carry the peer certificate');
+  }
+  const expected = role === 'client' ? ['active'] : ['passive', 'actpass'];
+  if (setup === undefined || !expected.includes(setup)) {
+    throw new Error(`the local description takes DTLS setup ${setup}, not the ${role} role announced`);
+  }
 }
 
 /** Session-level and transport lines of the server's side (ICE-lite, its UDP candidates, its fingerprint). */
@@ -111,7 +161,14 @@ function waitFor<T>(what: string, timeoutMs: number, start: (done: (value: T) =>
   });
 }
 
-const PEER_CONFIG: RtcConfig = { iceServers: [], bindAddress: '127.0.0.1' };
+function peerConfig(certificate: PeerCertificate): RtcConfig {
+  return {
+    iceServers: [],
+    bindAddress: '127.0.0.1',
+    certificatePemFile: certificate.certificatePemFile,
+    keyPemFile: certificate.keyPemFile,
+  };
+}
 
 /**
  * A receiving peer: one receive transport, one consumer. Counts the RTP packets it gets (sequence gaps give
@@ -125,36 +182,31 @@ export class ListeningPeer {
   #lastTransit = Number.NaN;
   #closed = false;
 
-  private constructor(name: string) {
-    this.#pc = new PeerConnection(name, PEER_CONFIG);
+  readonly #certificate: PeerCertificate;
+
+  /** A peer not started yet: connect the server's transport with `dtlsParameters`, then call `answer`. */
+  constructor(name: string, certificate: PeerCertificate) {
+    this.#certificate = certificate;
+    this.#pc = new PeerConnection(name, peerConfig(certificate));
+    this.#pc.onTrack((track) => {
+      this.#track = track;
+      track.setMediaHandler(new RtcpReceivingSession());
+      track.onMessage((message) => this.#onPacket(message));
+    });
   }
 
-  /**
-   * Sets the server's offer, answers, and returns the DTLS parameters for `connectTransport` (call it, then
-   * `connected()`).
-   */
-  static async answer(
-    name: string,
-    transport: TransportOptions,
-    consumer: ConsumerOptions,
-  ): Promise<{ peer: ListeningPeer; dtlsParameters: DtlsParameters }> {
-    const peer = new ListeningPeer(name);
-    const pc = peer.#pc;
-    pc.onTrack((track) => {
-      peer.#track = track;
-      track.setMediaHandler(new RtcpReceivingSession());
-      track.onMessage((message) => peer.#onPacket(message));
-    });
+  /** What to send with `connectTransport` before `answer`: this peer is the DTLS client. */
+  get dtlsParameters(): DtlsParameters {
+    return dtlsParameters(this.#certificate, 'client');
+  }
+
+  /** Sets the server's offer and answers it (ICE and DTLS start); then wait for `connected()`. */
+  async answer(transport: TransportOptions, consumer: ConsumerOptions): Promise<void> {
     const local = waitFor<string>('local description', 10_000, (done) =>
-      pc.onLocalDescription((description) => done(description)),
+      this.#pc.onLocalDescription((description) => done(description)),
     );
-    pc.setRemoteDescription(consumerOffer(transport, consumer), 'offer');
-    try {
-      return { peer, dtlsParameters: localDtlsParameters(await local) };
-    } catch (error) {
-      peer.close();
-      throw error;
-    }
+    this.#pc.setRemoteDescription(consumerOffer(transport, consumer), 'offer');
+    checkLocalDescription(await local, this.#certificate, 'client');
   }
 
   /** Resolves when the track is open (ICE connected and DTLS-SRTP keys agreed). */
@@ -209,8 +261,8 @@ export class TalkingPeer {
   readonly payloadType: number;
   #closed = false;
 
-  private constructor(name: string, payloadType: number, ssrc: number) {
-    this.#pc = new PeerConnection(name, PEER_CONFIG);
+  private constructor(name: string, certificate: PeerCertificate, payloadType: number, ssrc: number) {
+    this.#pc = new PeerConnection(name, peerConfig(certificate));
     this.payloadType = payloadType;
     this.ssrc = ssrc;
     const audio = new Audio('0', 'SendOnly');
@@ -225,20 +277,22 @@ export class TalkingPeer {
    */
   static async offer(
     name: string,
+    certificate: PeerCertificate,
     payloadType: number,
     ssrc: number,
     opusParameters: Record<string, unknown>,
   ): Promise<{ peer: TalkingPeer; dtlsParameters: DtlsParameters; rtpParameters: RtpParameters }> {
-    const peer = new TalkingPeer(name, payloadType, ssrc);
+    const peer = new TalkingPeer(name, certificate, payloadType, ssrc);
     const local = waitFor<string>('local description', 10_000, (done) =>
       peer.#pc.onLocalDescription((description) => done(description)),
     );
     peer.#pc.setLocalDescription();
     try {
-      const dtlsParameters = localDtlsParameters(await local);
+      // The server's answer makes it the DTLS client (setup:active), this peer the server.
+      checkLocalDescription(await local, certificate, 'server');
       return {
         peer,
-        dtlsParameters,
+        dtlsParameters: dtlsParameters(certificate, 'server'),
         rtpParameters: {
           codecs: [
             {
