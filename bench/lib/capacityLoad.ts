@@ -150,7 +150,10 @@ function summarise(errors: string[]): string[] {
 }
 
 async function addListener(url: string, member: LoadMember): Promise<void> {
-  const bot = await withTimeout(BotClient.connect(url, member.token, { producer: false }), 'sign-in');
+  const bot = await withTimeout(
+    BotClient.connect(url, member.token, { producer: false, requestTimeoutMs: STEP_TIMEOUT_MS }),
+    'sign-in',
+  );
   bot.socket.discard = (frame) => typeof frame.notification === 'string';
   let peer: ListeningPeer | undefined;
   try {
@@ -176,7 +179,16 @@ async function addListener(url: string, member: LoadMember): Promise<void> {
 async function listen(url: string, members: LoadMember[], concurrency: number): Promise<void> {
   const started = performance.now();
   const before = listeners.length;
-  const errors = await pool(members, concurrency, (member) => addListener(url, member));
+  // As a person's app would, a listener that could not connect tries again (twice at most).
+  const errors = await pool(members, concurrency, async (member) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await addListener(url, member);
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+  });
   send({
     type: 'listening',
     connected: listeners.length - before,
@@ -192,7 +204,10 @@ async function press(talker: Talker): Promise<void> {
 }
 
 async function addTalker(url: string, member: LoadMember): Promise<void> {
-  const bot = await withTimeout(BotClient.connect(url, member.token, { producer: false }), 'sign-in');
+  const bot = await withTimeout(
+    BotClient.connect(url, member.token, { producer: false, requestTimeoutMs: STEP_TIMEOUT_MS }),
+    'sign-in',
+  );
   let peer: TalkingPeer | undefined;
   try {
     const session = bot.session!;

@@ -27,9 +27,10 @@ export class BotClient {
   static async connect(
     baseUrl: string,
     token: string,
-    options: { producer?: boolean } = {},
+    options: { producer?: boolean; requestTimeoutMs?: number } = {},
   ): Promise<BotClient> {
     const bot = new BotClient(await RawSocket.open(baseUrl));
+    if (options.requestTimeoutMs !== undefined) bot.socket.requestTimeoutMs = options.requestTimeoutMs;
     bot.session = (await bot.call('authenticate', { token })) as AuthenticateResult;
     const caps = bot.session.routerRtpCapabilities as { codecs: unknown[]; headerExtensions: unknown[] };
     await bot.call('setRtpCapabilities', { rtpCapabilities: { codecs: caps.codecs, headerExtensions: [] } });

@@ -6,6 +6,8 @@ export class RawSocket {
   readonly #frames: unknown[] = [];
   readonly #waiters: (() => void)[] = [];
   closed: { code: number; reason: string } | undefined;
+  /** How long `request` waits for the response (load benchmarks on a busy machine wait longer). */
+  requestTimeoutMs = 5000;
   /**
    * Called with every frame as it arrives; a frame for which it returns true is dropped instead of queued for
    * `next()`. Long-running clients use it to keep notifications they never read from piling up (and may note
@@ -60,7 +62,7 @@ export class RawSocket {
   /** Sends a request and returns its response frame. */
   async request(id: number, method: string, params?: unknown): Promise<Record<string, unknown>> {
     this.send({ id, method, params });
-    return this.next((frame) => frame.id === id);
+    return this.next((frame) => frame.id === id, this.requestTimeoutMs);
   }
 
   async waitClosed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
