@@ -13,6 +13,9 @@
  *   turn-udp / turn-tcp: both pages relay-only (iceTransportPolicy 'relay') through a real coturn on loopback,
  *   reached over UDP or TCP; ice-tcp: both pages in a Chromium inside a network namespace whose UDP is
  *   dropped (nftables), so media uses mediasoup's ICE-TCP candidate. ice-tcp needs root (ip netns, nft).
+ * - cross-node: two node processes on one Redis and PostgreSQL; the talker on node A, one listener on A and one
+ *   on B (the channel's audio reaches B through a PipeTransport), both hearing the same bursts and the same
+ *   presses, so the cross-node / same-node ratio compares like with like.
  * Prints medians, p95, the ratio server / p2p and each mode / direct. Loopback and a test namespace only; the
  * run is bounded and stops by itself.
  */
@@ -21,13 +24,14 @@ import { launchChromium } from '../e2e/support/browser';
 import { startCoturn } from '../e2e/support/coturn';
 import { createNamespace } from '../e2e/support/netns';
 import { LabPage } from '../e2e/support/labPage';
+import { startNodeCluster } from '../e2e/support/nodeCluster';
 import { startTestServer } from '../e2e/support/squelchServer';
 import type { TestServer } from '../e2e/support/squelchServer';
 import { pageAudioScript } from './lib/pageAudio';
 import { fmt, pairOnsets, summarize } from './lib/stats';
 
 const BURSTS = Number(process.env.BURSTS ?? 40);
-const ALL_MODES = ['turn-udp', 'turn-tcp', 'ice-tcp'] as const;
+const ALL_MODES = ['cross-node', 'turn-udp', 'turn-tcp', 'ice-tcp'] as const;
 type Mode = (typeof ALL_MODES)[number];
 const MODES = (process.env.MODES ?? ALL_MODES.join(','))
   .split(',')
@@ -221,12 +225,113 @@ async function main(): Promise<void> {
       console.log('warning: fewer than 75 % of the bursts were paired; figures are less reliable');
     }
     for (const mode of MODES) {
+      if (mode === 'cross-node') {
+        await crossNode(browser.browser);
+        continue;
+      }
       const figures = report(`through Squelch, ${mode}`, await throughNetworkMode(mode));
       console.log(`ratio ${mode} / direct (median): ${(figures.median / viaServer.median).toFixed(2)}`);
     }
   } finally {
     await browser.close();
     await server.stop();
+  }
+}
+
+/** Onsets heard by each receiver page. */
+async function heardBy(receivers: LabPage[]): Promise<number[][]> {
+  return Promise.all(receivers.map((receiver) => receiver.page.evaluate(() => window.benchAudio.onsets)));
+}
+
+/**
+ * Bursts and presses from a talker on node A, heard at once by a listener on A and a listener on B (two node
+ * processes sharing Redis and PostgreSQL): same-node and cross-node figures from the same sounds.
+ */
+async function crossNode(browser: Browser): Promise<void> {
+  const cluster = await startNodeCluster({
+    nodeIds: ['node-a', 'node-b'],
+    channels: ['Bench'],
+    people: { Alice: ['Bench'], Bob: ['Bench'], Carol: ['Bench'] },
+    env: { SQUELCH_FLOOR_MAX_DURATION_MS: '600000' },
+  });
+  const pages: LabPage[] = [];
+  const open = async (name: string, node: number): Promise<LabPage> => {
+    const page = new LabPage(await benchPage(browser, `${cluster.nodes[0]!.url}/lab.html`));
+    pages.push(page);
+    await page.connect(cluster.tokens[name]!, { rawMicrophone: true, urls: [cluster.wss[node]!] });
+    return page;
+  };
+  const channelId = cluster.channels.Bench!;
+  try {
+    /** The talker on A and the listeners on A and B, joined, the listeners detecting onsets. */
+    const setUp = async (): Promise<{ sender: LabPage; receivers: LabPage[] }> => {
+      const sender = await open('Alice', 0);
+      const receivers = [await open('Bob', 0), await open('Carol', 1)];
+      for (const receiver of receivers) {
+        await receiver.join(channelId);
+        await receiver.page.evaluate(async (id) => {
+          const track = window.lab.client()?.channelTrack(id);
+          if (track === undefined) throw new Error('no channel track');
+          await window.benchAudio.detect(track);
+        }, channelId);
+      }
+      await sender.join(channelId);
+      return { sender, receivers };
+    };
+    const closeAll = async (): Promise<void> => {
+      for (const page of pages.splice(0)) await page.page.context().close();
+    };
+
+    const bursts = await setUp();
+    await bursts.sender.page.evaluate(
+      async ([count, on, off]) => {
+        const track = await window.benchAudio.burstSource(1000, on, off, count);
+        await window.lab.client()?.enableMicrophone(track);
+        await window.benchAudio.detect('source');
+      },
+      [BURSTS, ON_MS, OFF_MS] as const,
+    );
+    if (!(await bursts.sender.press(channelId)).granted) throw new Error('floor not granted');
+    await new Promise((resolve) => setTimeout(resolve, BURSTS * (ON_MS + OFF_MS) + 1500));
+    await bursts.sender.release(channelId);
+    const sent = await bursts.sender.page.evaluate(() => window.benchAudio.onsets);
+    const [burstsSame, burstsCross] = (await heardBy(bursts.receivers)).map((heard) =>
+      pairOnsets(sent, heard),
+    );
+    await closeAll();
+
+    const presses = await setUp();
+    await presses.sender.page.evaluate(async () => {
+      await window.lab.client()?.enableMicrophone(await window.benchAudio.steadySource(1000));
+    });
+    const pressedAt: number[] = [];
+    for (let i = 0; i < PRESSES; i += 1) {
+      const at = await presses.sender.page.evaluate(async (id) => {
+        const start = performance.timeOrigin + performance.now();
+        const result = await window.lab.press(id);
+        return result?.granted === true ? start : null;
+      }, channelId);
+      if (at !== null) pressedAt.push(at);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await presses.sender.release(channelId);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const [pressSame, pressCross] = (await heardBy(presses.receivers)).map((heard) =>
+      pairOnsets(pressedAt, heard),
+    );
+    await closeAll();
+
+    const same = report('mouth-to-ear, same node', burstsSame ?? []);
+    const cross = report('mouth-to-ear, cross-node', burstsCross ?? []);
+    const pressSameNode = report('press-to-hear, same node', pressSame ?? []);
+    const pressCrossNode = report('press-to-hear, cross-node', pressCross ?? []);
+    console.log(
+      `ratio cross-node / same-node (median): mouth-to-ear ${(cross.median / same.median).toFixed(2)}, ` +
+        `press-to-hear ${(pressCrossNode.median / pressSameNode.median).toFixed(2)} (target ≤ 1.10)`,
+    );
+  } finally {
+    for (const page of pages) await page.page.context().close();
+    await cluster.stop();
   }
 }
 

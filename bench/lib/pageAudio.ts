@@ -4,8 +4,8 @@
  * - `burstSource(freq, onMs, offMs)`: a microphone-like track playing tone bursts (oscillator → gain →
  *   MediaStreamDestination), scheduled on the audio clock;
  * - `detect(track | 'source')`: runs an AudioWorklet onset detector on a track and records each onset as an
- *   absolute time (performance.timeOrigin + performance time), converting the worklet's audio-clock time with
- *   getOutputTimestamp() so message latency does not count.
+ *   absolute time (performance.timeOrigin + performance time), taking the audio clock's progress since the
+ *   onset off the message's arrival time so message latency does not count.
  * Both sides use the same detector, so its own delay cancels out when onsets are paired.
  */
 export const pageAudioScript = String.raw`
@@ -88,9 +88,10 @@ export const pageAudioScript = String.raw`
       const c = await ctx();
       const node = new AudioWorkletNode(c, 'onset-detector');
       node.port.onmessage = (event) => {
-        const stamp = c.getOutputTimestamp();
-        const perf = stamp.performanceTime + (event.data - stamp.contextTime) * 1000;
-        onsets.push(performance.timeOrigin + perf);
+        // currentTime keeps advancing with the audio thread while the message waits for the main thread, so
+        // subtracting how far it has moved past the onset removes the message's delay. (The output timestamp
+        // would add each page's output buffering, which differs between pages of a loaded browser.)
+        onsets.push(performance.timeOrigin + performance.now() - (c.currentTime - event.data) * 1000);
       };
       if (track === 'source') {
         source.connect(node);
