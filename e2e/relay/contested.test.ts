@@ -6,8 +6,14 @@ import { startNodeCluster } from '../support/nodeCluster';
 import type { NodeCluster } from '../support/nodeCluster';
 import { Listener } from '../support/uiListener';
 
-/** Bounded so the test stays about a minute; the floor's own contention tests run many more rounds. */
-const ROUNDS = 30;
+/**
+ * 30 rounds keep the suite's run near a minute (about 1–1.5 s a round on the shared 2-core machine); the
+ * issue's 200 rounds take 4–5 minutes and run on demand: SQUELCH_CONTESTED_ROUNDS=200.
+ */
+const ROUNDS = Number(process.env.SQUELCH_CONTESTED_ROUNDS ?? 30);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
+  throw new Error('SQUELCH_CONTESTED_ROUNDS must be a whole number of rounds, at least 1');
+}
 const TONES = [440, 1000, 1800] as const;
 type Band = '440' | '1000' | '1800';
 
@@ -53,33 +59,37 @@ describe('contested presses from three nodes', () => {
     await cluster?.stop();
   });
 
-  it(`${ROUNDS} rounds: one grant per round, and only the winner's tone is heard`, async () => {
-    const wins = [0, 0, 0];
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const results = await Promise.all(talkers.map((talker) => talker.press(channelId)));
-      const winners = results.flatMap((result, index) => (result.granted ? [index] : []));
-      expect(winners, `round ${round}: ${JSON.stringify(results)}`).toHaveLength(1);
-      const winner = winners[0]!;
-      wins[winner] = (wins[winner] ?? 0) + 1;
-      expect(await listener.waitFor(channelId, 'above', 5000)).not.toBeNull();
-      const frames = await listener.spectrum(channelId, 300);
-      const own = String(TONES[winner]) as Band;
-      const others = TONES.filter((_, index) => index !== winner).map((tone) => String(tone) as Band);
-      // The analyser starts on a zero-filled window: the first frames with sound hold the jump from zero (a
-      // broadband click); from the fourth on (one 43 ms window later) the window is all received audio.
-      const loud = frames.filter((frame) => frame.rms > 0.05).slice(3);
-      expect(loud.length, `round ${round}: frames with sound`).toBeGreaterThan(3);
-      for (const frame of loud) {
-        for (const band of others) {
-          expect(
-            frame.bands[own] - frame.bands[band],
-            `round ${round}: ${own} Hz over ${band} Hz`,
-          ).toBeGreaterThan(20);
+  it(
+    `${ROUNDS} rounds: one grant per round, and only the winner's tone is heard`,
+    async () => {
+      const wins = [0, 0, 0];
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const results = await Promise.all(talkers.map((talker) => talker.press(channelId)));
+        const winners = results.flatMap((result, index) => (result.granted ? [index] : []));
+        expect(winners, `round ${round}: ${JSON.stringify(results)}`).toHaveLength(1);
+        const winner = winners[0]!;
+        wins[winner] = (wins[winner] ?? 0) + 1;
+        expect(await listener.waitFor(channelId, 'above', 5000)).not.toBeNull();
+        const frames = await listener.spectrum(channelId, 300);
+        const own = String(TONES[winner]) as Band;
+        const others = TONES.filter((_, index) => index !== winner).map((tone) => String(tone) as Band);
+        // The analyser starts on a zero-filled window: the first frames with sound hold the jump from zero (a
+        // broadband click); from the fourth on (one 43 ms window later) the window is all received audio.
+        const loud = frames.filter((frame) => frame.rms > 0.05).slice(3);
+        expect(loud.length, `round ${round}: frames with sound`).toBeGreaterThan(3);
+        for (const frame of loud) {
+          for (const band of others) {
+            expect(
+              frame.bands[own] - frame.bands[band],
+              `round ${round}: ${own} Hz over ${band} Hz`,
+            ).toBeGreaterThan(20);
+          }
         }
+        await talkers[winner]!.release(channelId);
+        expect(await listener.waitFor(channelId, 'below', 3000)).not.toBeNull();
       }
-      await talkers[winner]!.release(channelId);
-      expect(await listener.waitFor(channelId, 'below', 3000)).not.toBeNull();
-    }
-    console.log(`wins per node (A, B, C) over ${ROUNDS} rounds: ${wins.join(', ')}`);
-  });
+      console.log(`wins per node (A, B, C) over ${ROUNDS} rounds: ${wins.join(', ')}`);
+    },
+    60_000 + ROUNDS * 3000,
+  );
 });
