@@ -129,11 +129,15 @@ async function main(): Promise<void> {
     await lab.join(channelId);
 
     console.log(`press-to-hear: ${PRESSES} presses per talker, ${HOLD_MS} ms each; listener in the app`);
-    // Opens the app's microphone (the first press is the gesture that opens it) outside the measurement.
+    // The first press is the gesture that opens the app's microphone: timed on its own.
+    const downsBefore = (
+      await app.page.evaluate(() => (window as unknown as { __pressMarks: Marks }).__pressMarks)
+    ).down.length;
     const center = await app.center(app.talkButton());
     await app.page.mouse.move(center.x, center.y);
     await app.page.mouse.down();
     await app.waitButtonState('transmitting');
+    await sleep(HOLD_MS);
     await app.page.mouse.up();
     await app.waitButtonState('idle');
     await sleep(GAP_MS);
@@ -167,6 +171,12 @@ async function main(): Promise<void> {
     const heard = await hearing.page.evaluate(() => window.benchAudio.onsets);
     const labHeard = await labHearing.page.evaluate(() => window.benchAudio.onsets);
     const marks = await app.page.evaluate(() => (window as unknown as { __pressMarks: Marks }).__pressMarks);
+    const firstDown = marks.down[downsBefore];
+    const firstHeard = heard.find((at) => firstDown !== undefined && at >= firstDown);
+    report(
+      'app first press (opens the microphone)',
+      firstDown !== undefined && firstHeard !== undefined ? [firstHeard - firstDown] : [],
+    );
     const labFigures = report('lab press() → app listener', pairOnsets(labPresses, heard));
     const appFigures = report('app talk button → app listener', pairOnsets(appPresses, heard));
     report('lab press() → lab listener', pairOnsets(labPresses, labHeard));

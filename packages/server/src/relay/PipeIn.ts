@@ -81,7 +81,9 @@ export class PipeIn {
   /** Connects to the source's end and starts receiving (the answer to this pipe's request). */
   async complete(remote: PipeTuple, rtpParameters: RtpParameters): Promise<void> {
     if (this.#closed) return;
-    await connectPipe(this.#transport, remote);
+    // The source sends as soon as its end is made. Until this end is connected its packets are dropped, and
+    // once connected, a packet whose producer does not exist yet is dropped too: so the producer and the
+    // consumer come first, and connecting last lets the first packet through (a late entry hears sooner).
     const producer = await this.#transport.produce({ kind: 'audio', rtpParameters });
     this.#producer = producer;
     const router = this.stream.home.router;
@@ -102,6 +104,7 @@ export class PipeIn {
       if (fence !== null && this.stream.forward(packet, segmentKey, fence)) this.counters.forwarded += 1;
       else this.counters.dropped += 1;
     });
+    await connectPipe(this.#transport, remote);
     this.#logger.info({ channelId: this.channelId }, 'pipe in opened');
   }
 
