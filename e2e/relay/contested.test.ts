@@ -75,7 +75,12 @@ describe('contested presses from three nodes', () => {
         const others = TONES.filter((_, index) => index !== winner).map((tone) => String(tone) as Band);
         // The analyser starts on a zero-filled window: the first frames with sound hold the jump from zero (a
         // broadband click); from the fourth on (one 43 ms window later) the window is all received audio.
-        const loud = frames.filter((frame) => frame.rms > 0.05).slice(3);
+        let loud = frames.filter((frame) => frame.rms > 0.05).slice(3);
+        // A loaded machine may deliver few analysis frames in 300 ms: listen once more rather than judge on few.
+        if (loud.length <= 3) {
+          const more = await listener.spectrum(channelId, 300);
+          loud = loud.concat(more.filter((frame) => frame.rms > 0.05).slice(3));
+        }
         expect(loud.length, `round ${round}: frames with sound`).toBeGreaterThan(3);
         for (const frame of loud) {
           for (const band of others) {
