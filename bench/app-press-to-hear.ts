@@ -125,7 +125,14 @@ async function main(): Promise<void> {
     const lab = new LabPage((await person()).page);
     await lab.page.goto(`${server.url}/lab.html`);
     await lab.connect(await server.token(labTalker), { rawMicrophone: true });
-    await lab.enableMicrophone();
+    // LAB_SOURCE=webaudio: the lab talker sends a Web Audio oscillator track instead of the microphone device.
+    if (process.env.LAB_SOURCE === 'webaudio') {
+      await lab.page.evaluate(async () => {
+        await window.lab.client()?.enableMicrophone(await window.benchAudio.steadySource(1000));
+      });
+    } else {
+      await lab.enableMicrophone();
+    }
     await lab.join(channelId);
 
     console.log(`press-to-hear: ${PRESSES} presses per talker, ${HOLD_MS} ms each; listener in the app`);
