@@ -15,8 +15,9 @@ const INTERVAL_MS = 500;
 
 /**
  * Opus as Squelch configures it reaches the encoders of Chromium and Firefox, for ptime 10 and 20: the
- * negotiated SDP says mono, DTX off, in-band FEC, CBR and the ptime; the sent stream has the packet rate of that
- * ptime, steady packet sizes (CBR) and keeps flowing through digital silence (no DTX).
+ * negotiated SDP says mono, DTX off, in-band FEC, the ptime and (Chromium) CBR; the sent stream has the packet
+ * rate of that ptime, steady packet sizes (CBR in Chromium; VBR in Firefox, whose default SDP parser drops
+ * `cbr`) and keeps flowing through digital silence (no DTX).
  */
 describe('Opus as intended in Chromium and Firefox', () => {
   const servers = new Map<10 | 20, TestServer>();
@@ -89,7 +90,7 @@ describe('Opus as intended in Chromium and Firefox', () => {
   for (const ptime of [10, 20] as const) {
     it(`Chromium, ptime ${ptime}: mono, no DTX, FEC, CBR and ${1000 / ptime} packets/s, also through silence`, async () => {
       const result = await probe('chromium', ptime);
-      // Chromium moves the fmtp `ptime` mediasoup-client writes into an a=ptime line, and uses it.
+      // Chromium reads the fmtp `ptime` mediasoup-client writes (and the a=ptime line the client adds for Firefox).
       expect(fmtpOf(result.answerFmtp)).toMatchObject({
         stereo: '0',
         usedtx: '0',
@@ -115,26 +116,34 @@ describe('Opus as intended in Chromium and Firefox', () => {
   }
 
   for (const ptime of [10, 20] as const) {
-    it(`Firefox, ptime ${ptime}: mono, no DTX, FEC; 20 ms packets (50/s) and VBR, as Firefox reads the answer`, async () => {
+    it(`Firefox, ptime ${ptime}: mono, no DTX, FEC and ${1000 / ptime} packets/s; VBR, as its SDP parser drops cbr`, async () => {
       const result = await probe('firefox', ptime);
-      // Firefox keeps from the answer's Opus fmtp only what it understands: stereo=0, FEC, the bitrate. It drops
-      // `cbr` and `ptime` (it reads the packet time only from an a=ptime line, which mediasoup-client does not
-      // write) and `usedtx=0` (off is its default; it would print usedtx=1).
+      // Firefox's default SDP parser (sipcc) keeps from the answer's Opus fmtp only maxplaybackrate, stereo,
+      // useinbandfec, maxaveragebitrate and usedtx (printed only when 1: off is its default). `ptime` and `cbr`
+      // there are dropped; the client states the packet time again as a media-level a=ptime, which Firefox
+      // reads. CBR has no media-level form, so Firefox's encoder stays VBR.
       const fmtp = fmtpOf(result.answerFmtp);
       expect(fmtp).toMatchObject({ stereo: '0', useinbandfec: '1', maxaveragebitrate: '32000' });
       expect(fmtp.usedtx).toBeUndefined();
       expect(fmtp.cbr).toBeUndefined();
-      expect(result.answerPtime).toBeUndefined();
-      // So it sends its default 20 ms frames whatever the server's ptime.
+      expect(fmtp.ptime).toBeUndefined();
+      expect(result.answerPtime).toBe(String(ptime));
+      // So it sends the server's packet time: 100/s at 10 ms, 50/s at 20 ms, through silence too (no DTX).
+      // The first intervals of each phase may hold the encoder's start or the track switch (Firefox takes > 1 s).
+      const rate = 1000 / ptime;
       for (const phase of [result.tone, result.silence]) {
-        expect(median(rates(phase))).toBeGreaterThan(45);
-        expect(median(rates(phase))).toBeLessThan(55);
+        expect(median(rates(phase))).toBeGreaterThan(rate * 0.9);
+        expect(median(rates(phase))).toBeLessThan(rate * 1.1);
+        const flowing = rates(phase).filter((value) => value > rate * 0.6);
+        expect(flowing.length).toBeGreaterThanOrEqual(phase.length - 2);
       }
-      // The steady tone gives steady packets (~80 bytes at 32 kbit/s)...
+      // The steady tone gives steady packets of about 32 kbit/s × ptime (41 bytes at 10 ms, 81 at 20 ms)...
+      const expected = (32_000 / 8) * (ptime / 1000);
       const toneSize = median(sizes(result.tone));
-      expect(toneSize).toBeGreaterThan(70);
-      expect(toneSize).toBeLessThan(90);
-      // ...and silence still flows (no DTX) but in tiny VBR packets: Firefox's encoder is not in CBR mode.
+      expect(Math.abs(toneSize - expected)).toBeLessThanOrEqual(3);
+      const offTone = sizes(result.tone).filter((size) => Math.abs(size - expected) > 3);
+      expect(offTone.length).toBeLessThanOrEqual(1);
+      // ...and silence still flows but in tiny VBR packets (~3 bytes): the encoder is not in CBR mode.
       expect(median(sizes(result.silence))).toBeLessThan(toneSize / 4);
     });
   }

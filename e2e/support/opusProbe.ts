@@ -48,6 +48,7 @@ export async function probeOpusInPage(args: { intervals: number; intervalMs: num
     let packets = 0;
     let bytes = 0;
     let codecId: string | undefined;
+    let at = performance.now();
     const stats = new Map<string, Record<string, unknown>>();
     (await producer.getStats()).forEach((stat: Record<string, unknown>) => {
       stats.set(String(stat.id), stat);
@@ -55,13 +56,15 @@ export async function probeOpusInPage(args: { intervals: number; intervalMs: num
         packets += Number(stat.packetsSent ?? 0);
         bytes += Number(stat.bytesSent ?? 0);
         if (typeof stat.codecId === 'string') codecId = stat.codecId;
+        if (typeof stat.timestamp === 'number') at = stat.timestamp;
       }
     });
     const codec = codecId === undefined ? undefined : stats.get(codecId);
     return {
       packets,
       bytes,
-      at: performance.now(),
+      // The report's own time of the counters: a busy page may resolve getStats() late.
+      at,
       channels: typeof codec?.channels === 'number' ? codec.channels : undefined,
     };
   };
@@ -81,7 +84,14 @@ export async function probeOpusInPage(args: { intervals: number; intervalMs: num
     return found;
   };
 
-  const first = await totals();
+  // The send transport may still be connecting on a busy machine: sample only once packets leave.
+  const flowingBy = performance.now() + 15_000;
+  let first = await totals();
+  while (first.packets === 0 && performance.now() < flowingBy) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    first = await totals();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
   const tone = await sample();
   // Digital silence that still flows as audio frames: an oscillator through a gain of 0.
   const context = new AudioContext();

@@ -2,6 +2,7 @@ import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
 import type { ConsumerOptions, TransportOptions } from '@squelch/protocol';
 import type { SignallingClient } from './SignallingClient';
+import { stateAnswerPacketTime } from './packetTime';
 import { TransportWatchdog } from './TransportWatchdog';
 
 /** Receive jitter-buffer target used when none is configured, in ms. */
@@ -203,6 +204,8 @@ export class MediaLink {
       direction === 'send'
         ? this.device.createSendTransport(transportOptions)
         : this.device.createRecvTransport(transportOptions);
+    // Firefox takes the packet time only from a media-level a=ptime, which mediasoup-client does not write.
+    if (direction === 'send') stateAnswerPacketTime(transport);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       signalling()
         .request('connectTransport', {
