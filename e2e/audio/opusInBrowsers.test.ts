@@ -102,8 +102,9 @@ describe('Opus as intended in Chromium and Firefox', () => {
       for (const phase of [result.tone, result.silence]) {
         expect(median(rates(phase))).toBeGreaterThan(rate * 0.9);
         expect(median(rates(phase))).toBeLessThan(rate * 1.1);
-        // Packets never stop, not in silence either (DTX would send a few per second).
-        expect(Math.min(...rates(phase))).toBeGreaterThan(rate * 0.6);
+        // Packets never stop, not in silence either: DTX would send one packet per 400 ms (2.5/s). A loaded
+        // machine's audio thread can halve the rate for a second (measured 21.6/s at 20 ms, load average 20).
+        expect(Math.min(...rates(phase))).toBeGreaterThan(rate * 0.3);
       }
       // CBR: every packet has the size of 32 kbit/s × ptime, tone or silence. One silent interval holds the
       // track switch, where the encoder restarts with a few short packets (the first, or a later one when the
