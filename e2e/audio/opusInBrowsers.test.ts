@@ -44,7 +44,7 @@ describe('Opus as intended in Chromium and Firefox', () => {
     const gates = made.channels.Gates!;
     const user = await server.createUser(`Opus ${browserName} ${ptime}`, made.eventId, [gates]);
     const token = await server.token(user);
-    const args = { intervals: INTERVALS, intervalMs: INTERVAL_MS };
+    const args = { intervals: INTERVALS, intervalMs: INTERVAL_MS, expectedPacketsPerSecond: 1000 / ptime };
     let result: OpusProbe;
     if (browserName === 'chromium') {
       const lab = new LabPage(await chromium.page(`${server.url}/lab.html`));

@@ -24,7 +24,11 @@ export interface OpusProbe {
  * `intervalMs`, then replaces the microphone with silence (a MediaStreamDestination without a source) and
  * samples again. Self-contained: the function is serialised into the page.
  */
-export async function probeOpusInPage(args: { intervals: number; intervalMs: number }): Promise<OpusProbe> {
+export async function probeOpusInPage(args: {
+  intervals: number;
+  intervalMs: number;
+  expectedPacketsPerSecond: number;
+}): Promise<OpusProbe> {
   const link = window.lab.client()?.mediaLink;
   const producer = link?.producer;
   const transport = link?.transports.send;
@@ -84,14 +88,17 @@ export async function probeOpusInPage(args: { intervals: number; intervalMs: num
     return found;
   };
 
-  // The send transport may still be connecting on a busy machine: sample only once packets leave.
+  // The send transport may still be connecting, or a browser's first page still starting its audio, on a busy
+  // machine: sample the steady state, once 300 ms pass at 60 % of the expected packet rate (at most 15 s).
   const flowingBy = performance.now() + 15_000;
   let first = await totals();
-  while (first.packets === 0 && performance.now() < flowingBy) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    first = await totals();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const now = await totals();
+    const rate = ((now.packets - first.packets) * 1000) / Math.max(1, now.at - first.at);
+    first = now;
+    if (rate >= args.expectedPacketsPerSecond * 0.6 || performance.now() > flowingBy) break;
   }
-  await new Promise((resolve) => setTimeout(resolve, 500));
   const tone = await sample();
   // Digital silence that still flows as audio frames: an oscillator through a gain of 0.
   const context = new AudioContext();
