@@ -24,11 +24,13 @@ export function ChannelTile(props: {
   receiveLevel?: () => number;
   /** A console-level reason the talk button is off (e.g. headphones not confirmed). */
   talkBlockedBy?: string | null;
+  /** Shown beside the name (the console's talk key of the channel). */
+  badge?: ReactNode;
   /** A line under the floor status (the console's "last: …"). */
   status?: ReactNode;
   children?: ReactNode;
 }) {
-  const { radio, snapshot, channel, mode, receiveLevel, talkBlockedBy, status, children } = props;
+  const { radio, snapshot, channel, mode, receiveLevel, talkBlockedBy, badge, status, children } = props;
   const { info } = channel;
   const holder = channel.joined && channel.floor.state === 'taken' ? channel.floor.holder : null;
   const busyWith = holder !== null && holder.userId !== radio.user.id ? holder.displayName : null;
@@ -44,6 +46,7 @@ export function ChannelTile(props: {
     >
       <header className="tile__head">
         <h3 className="tile__name">{info.name}</h3>
+        {badge}
         <JoinSwitch
           channelName={info.name}
           joined={channel.joined}

@@ -14,6 +14,8 @@ import { LastHeard } from './activity/LastHeard';
 import { useActivity } from './activity/useActivity';
 import { AllCallBar, AllCallPick } from './allcall/AllCallBar';
 import { useAllCall } from './allcall/useAllCall';
+import { HotkeyPicker } from '../keys/HotkeyPicker';
+import { useConsoleHotkeys } from '../keys/useConsoleHotkeys';
 
 /** From this many visible tiles on, the console switches to its dense layout. */
 const DENSE_FROM = 16;
@@ -56,6 +58,11 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
   const headphonesRequired = snapshot.channels.some((channel) => channel.info.headphonesRequired);
   const activity = useActivity(radio);
   const allCall = useAllCall(radio);
+  const channelTalkBlocked = (channel: ChannelState) =>
+    channel.info.headphonesRequired && headphones !== 'headphones';
+  const hotkeys = useConsoleHotkeys(radio, snapshot.settings.talkKey, (channelId) =>
+    snapshot.channels.some((channel) => channel.info.id === channelId && channelTalkBlocked(channel)),
+  );
   const [filter, setFilter] = useState('');
   const [joinedOnly, setJoinedOnly] = useState(false);
   const needle = filter.trim().toLowerCase();
@@ -96,6 +103,11 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
         <span className="console__counts">
           {joinedCount} of {snapshot.channels.length} joined · {speaking} active
         </span>
+        {hotkeys.unsaved && (
+          <span className="console__warning" role="status">
+            Channel keys could not be saved in this browser; they work until the page is closed.
+          </span>
+        )}
         <DimSettings settings={placement.settings} update={placement.update} />
         <FeedbackWarning
           status={feedback.status}
@@ -129,10 +141,14 @@ export function DispatchConsole({ radio, snapshot }: { radio: Radio; snapshot: R
                     mode={snapshot.settings.mode}
                     receiveLevel={() => placement.level(channel.info.id)}
                     status={<LastHeard activity={activity.last(channel.info.id)} />}
-                    talkBlockedBy={
-                      channel.info.headphonesRequired && headphones !== 'headphones'
-                        ? 'Headphones required'
-                        : null
+                    talkBlockedBy={channelTalkBlocked(channel) ? 'Headphones required' : null}
+                    badge={
+                      <HotkeyPicker
+                        channelName={channel.info.name}
+                        code={hotkeys.hotkeys[channel.info.id]}
+                        talkKey={snapshot.settings.talkKey}
+                        onChange={(code) => hotkeys.assign(channel.info.id, code)}
+                      />
                     }
                   >
                     {dense ? (

@@ -26,6 +26,8 @@ export function useTalkKey(radio: Radio, talkKey: string | null, channelId: stri
     if (talkKey === null || event.code !== talkKey) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (isTypingTarget(event.target) || document.querySelector('dialog[open]') !== null) return;
+    // A console tile waiting for its new key: the key chooses, it does not talk.
+    if (event.target instanceof Element && event.target.closest('[data-capturing-key]') !== null) return;
     // Also stops the focused button from being clicked by Space and the page from scrolling.
     event.preventDefault();
     if (event.repeat || heldRef.current !== null || channelId === null) return;
