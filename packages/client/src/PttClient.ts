@@ -93,6 +93,8 @@ export class PttClient extends Emitter<PttClientEvents> {
   #urls: string[];
   readonly #policy: ReconnectPolicy;
   readonly #channels = new Map<string, Channel>();
+  /** The output device received audio plays on ('' is the system default). */
+  #outputId = '';
   /** Channels left while disconnected, to leave on the server once resumed. */
   readonly #pendingLeaves = new Set<string>();
   #urlIndex = 0;
@@ -345,6 +347,19 @@ export class PttClient extends Emitter<PttClientEvents> {
     this.#channels.get(channelId)?.audio?.setVolume(volume);
   }
 
+  /**
+   * Sends every channel's player, and those of channels joined later, to an output device ('' is the system
+   * default). Calling it again with the same id re-routes (after the system's devices changed).
+   */
+  async setAudioOutput(sinkId: string): Promise<void> {
+    this.#outputId = sinkId;
+    await Promise.all(
+      [...this.#channels.values()].map(
+        (channel) => channel.audio?.setOutput(sinkId) ?? Promise.resolve(false),
+      ),
+    );
+  }
+
   /** Mutes a channel's own player (it keeps playing, so its track still feeds Web Audio, e.g. a mixer). */
   setChannelMuted(channelId: string, muted: boolean): void {
     this.#channels.get(channelId)?.audio?.setMuted(muted);
@@ -475,7 +490,11 @@ export class PttClient extends Emitter<PttClientEvents> {
     const channel = this.#channels.get(channelId);
     if (channel === undefined) return;
     channel.audio?.close();
-    channel.audio = new ChannelAudio(track, { play: this.#options.playback ?? true, volume: 1 });
+    channel.audio = new ChannelAudio(track, {
+      play: this.#options.playback ?? true,
+      volume: 1,
+      sinkId: this.#outputId,
+    });
     channel.pending = false;
     channel.view = { channelId, floor: result.floor, transmitting: channel.view.transmitting };
     this.emit('track', { channelId, track });

@@ -14,6 +14,7 @@ export { watchNetwork, socketAnswers } from './network';
 export { openMicrophone, microphonePermission, MicrophoneError, classifyMicrophoneError } from './microphone';
 export type { MicrophoneOptions, MicrophoneProblem } from './microphone';
 export { Emitter } from './Emitter';
+export { outputSelectable, routeOutput } from './audioOutput';
 export { rateLinkQuality, linkMetrics, worstOf, DEFAULT_QUALITY_THRESHOLDS } from './quality';
 export type {
   LinkQuality,

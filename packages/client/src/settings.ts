@@ -34,6 +34,10 @@ export interface PttSettings {
   alwaysRelay: boolean;
   /** Keep the screen on while signed in and listening: 'auto' is on for phones (touch screens), off elsewhere. */
   keepScreenOn: 'auto' | 'on' | 'off';
+  /** The microphone chosen in Settings (a MediaDeviceInfo.deviceId); null follows the system default. */
+  microphoneId: string | null;
+  /** The speakers chosen in Settings (a MediaDeviceInfo.deviceId); null follows the system default. */
+  speakerId: string | null;
 }
 
 export const DEFAULT_SETTINGS: PttSettings = {
@@ -51,6 +55,8 @@ export const DEFAULT_SETTINGS: PttSettings = {
   headsetTalk: false,
   alwaysRelay: false,
   keepScreenOn: 'auto',
+  microphoneId: null,
+  speakerId: null,
 };
 
 /** Largest jitter-buffer target offered (Chromium accepts up to 4000 ms; more makes no sense for PTT). */
@@ -96,6 +102,13 @@ function keyCode(value: unknown, fallback: string | null): string | null {
   return typeof value === 'string' && /^[A-Za-z0-9]{1,24}$/.test(value) ? value : fallback;
 }
 
+/** A device id as enumerateDevices gives it (an opaque string); anything else follows the default. */
+function deviceId(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 && value.length <= 200 && value !== 'default'
+    ? value
+    : null;
+}
+
 /** Validates anything (parsed JSON) into complete settings. */
 export function normalizeSettings(value: unknown): PttSettings {
   const raw = record(value);
@@ -121,6 +134,8 @@ export function normalizeSettings(value: unknown): PttSettings {
     headsetTalk: bool(raw.headsetTalk, d.headsetTalk),
     alwaysRelay: bool(raw.alwaysRelay, d.alwaysRelay),
     keepScreenOn: oneOf(raw.keepScreenOn, ['auto', 'on', 'off'], d.keepScreenOn),
+    microphoneId: deviceId(raw.microphoneId),
+    speakerId: deviceId(raw.speakerId),
   };
 }
 

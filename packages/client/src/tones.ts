@@ -1,4 +1,5 @@
 import { Emitter } from './Emitter';
+import { routeOutput } from './audioOutput';
 
 /**
  * Feedback tones the server offers under /tones (see packages/server/assets/tones/README.md). 'preempted'
@@ -42,6 +43,7 @@ export class TonePlayer extends Emitter<TonePlayerEvents> {
   readonly #elements = new Map<ToneName, HTMLAudioElement>();
   #volume: number;
   #context: AudioContext | undefined;
+  #sinkId = '';
   #closed = false;
 
   constructor(options: TonePlayerOptions = {}) {
@@ -66,6 +68,7 @@ export class TonePlayer extends Emitter<TonePlayerEvents> {
         element.src = new URL(url, new URL(this.#manifestUrl, location.href)).href;
         element.volume = this.#volume;
         element.dataset.tone = name;
+        if (this.#sinkId !== '') void routeOutput(element, this.#sinkId);
         element.load();
         this.#elements.get(name)?.removeAttribute('src');
         this.#elements.set(name, element);
@@ -73,6 +76,13 @@ export class TonePlayer extends Emitter<TonePlayerEvents> {
     } catch (error) {
       this.emit('error', error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  /** Plays the tones on an output device ('' is the system default). */
+  setOutput(sinkId: string): void {
+    this.#sinkId = sinkId;
+    for (const element of this.#elements.values()) void routeOutput(element, sinkId);
+    if (this.#context !== undefined) void routeOutput(this.#context, sinkId);
   }
 
   setVolume(volume: number): void {
@@ -101,7 +111,10 @@ export class TonePlayer extends Emitter<TonePlayerEvents> {
   #synthesize(name: ToneName): boolean {
     if (typeof AudioContext === 'undefined') return false;
     try {
-      this.#context ??= new AudioContext();
+      if (this.#context === undefined) {
+        this.#context = new AudioContext();
+        if (this.#sinkId !== '') void routeOutput(this.#context, this.#sinkId);
+      }
       const context = this.#context;
       void context.resume();
       const { hz, ms, count } = SYNTH[name];

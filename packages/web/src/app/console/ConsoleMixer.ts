@@ -1,10 +1,13 @@
 import type { Pan } from './consoleSettings';
 import { PAN_VALUES } from './consoleSettings';
+import { routeOutput } from '@squelch/client';
 
 /** Where a received channel's track plays instead of its own media element (see Radio.routeAudio). */
 export interface AudioSink {
   attach(channelId: string, track: MediaStreamTrack): void;
   detach(channelId: string): void;
+  /** Plays on an output device ('' is the system default), where the browser can route. */
+  setOutput?(sinkId: string): Promise<boolean>;
 }
 
 interface Strip {
@@ -63,6 +66,10 @@ export class ConsoleMixer implements AudioSink {
       meter,
       samples: new Float32Array(meter.fftSize),
     });
+  }
+
+  setOutput(sinkId: string): Promise<boolean> {
+    return routeOutput(this.context, sinkId);
   }
 
   detach(channelId: string): void {

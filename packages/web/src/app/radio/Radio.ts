@@ -1,3 +1,4 @@
+import type { DevicePlan } from '../devices/devicePlan';
 import { Emitter, PttClient, QualityMonitor, TonePlayer, loadSettings, saveSettings } from '@squelch/client';
 import type {
   ChannelView,
@@ -53,6 +54,8 @@ export class Radio extends Emitter<{ change: [] }> {
   #announcementIds = 0;
   #refreshTimer: ReturnType<typeof setInterval> | undefined;
   #sink: AudioSink | undefined;
+  /** Where received audio and tones play ('' is the system default); see applyDevices. */
+  #outputId = '';
   #closed = false;
 
   constructor(options: RadioOptions) {
@@ -215,6 +218,7 @@ export class Radio extends Emitter<{ change: [] }> {
    */
   routeAudio(sink: AudioSink): () => void {
     this.#sink = sink;
+    void sink.setOutput?.(this.#outputId);
     for (const channel of this.#snapshot.channels) {
       const track = this.#client.channelTrack(channel.info.id);
       if (track === undefined) continue;
@@ -251,6 +255,25 @@ export class Radio extends Emitter<{ change: [] }> {
       this.#mediaOptions.iceTransportPolicy = next.alwaysRelay ? 'relay' : 'all';
       await this.#client.applyMediaOptions();
     }
+  }
+
+  /** The open microphone track (undefined before the first talk). */
+  get microphoneTrack(): MediaStreamTrack | undefined {
+    return this.#client.microphone;
+  }
+
+  /**
+   * Uses the devices worked out by devices/devicePlan: the microphone to open (now, when the plan says so; the
+   * new track replaces the old one in the producer) and the output for received audio, the mixer and tones.
+   */
+  async applyDevices(plan: DevicePlan): Promise<void> {
+    this.#microphoneOptions.deviceId = plan.microphoneId;
+    // Routed again each time, also to the same id: after a device change the system default may be another.
+    this.#outputId = plan.outputId;
+    this.#tones.setOutput(plan.outputId);
+    void this.#sink?.setOutput?.(plan.outputId);
+    await this.#client.setAudioOutput(plan.outputId);
+    if (plan.reopenMicrophone) await this.#microphone.reopen();
   }
 
   /** The transmitted microphone level, 0..1 (for the meter). */

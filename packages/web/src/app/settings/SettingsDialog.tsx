@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'react';
 import type { LayoutPreference, PttMode, PttSettings, ToneName } from '@squelch/client';
 import { MAX_JITTER_BUFFER_TARGET_MS } from '@squelch/client';
+import { DeviceSettings } from '../devices/DeviceSettings';
+import type { AudioDevices } from '../devices/useAudioDevices';
 import { TalkKeySettings } from '../keys/TalkKeySettings';
 import { ScreenSettings } from '../lifecycle/ScreenSettings';
 import { ChangePasswordForm } from './ChangePasswordForm';
@@ -14,6 +16,8 @@ export interface SettingsDialogProps {
   onClose: () => void;
   /** Changes the signed-in person's own password (the dialog shows a form for it). */
   changePassword: (currentPassword: string, newPassword: string) => Promise<void>;
+  /** The system's audio devices (Settings lists them to choose from). */
+  devices?: AudioDevices;
 }
 
 /**
@@ -27,6 +31,7 @@ export function SettingsDialog({
   onPreviewTone,
   onClose,
   changePassword,
+  devices,
 }: SettingsDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -58,6 +63,8 @@ export function SettingsDialog({
       <TalkKeySettings settings={settings} onChange={set} />
 
       <ScreenSettings settings={settings} onChange={set} />
+
+      {devices !== undefined && <DeviceSettings settings={settings} devices={devices} onChange={set} />}
 
       <fieldset className="settings__group">
         <legend>Layout</legend>

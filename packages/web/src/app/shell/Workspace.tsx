@@ -3,6 +3,7 @@ import { watchNetwork } from '@squelch/client';
 import type { AuthSession, SessionUser } from '../auth/AuthSession';
 import { TapToHear } from '../audio/TapToHear';
 import { useAudioUnlock } from '../audio/useAudioUnlock';
+import { useAudioDevices } from '../devices/useAudioDevices';
 import { PausedNotice } from '../lifecycle/PausedNotice';
 import { useMediaSessionMetadata } from '../media/useMediaSessionMetadata';
 import { usePauseRecovery } from '../lifecycle/usePauseRecovery';
@@ -61,6 +62,9 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
   // Listening on a phone: the screen stays on (a locked phone may stop the page's audio).
   const listening = snapshot.channels.some((channel) => channel.joined);
   const screenOn = useWakeLock(listening && keepsScreenOn(snapshot.settings.keepScreenOn));
+
+  // A headset connecting or going: microphone and playback follow the system default or the chosen device.
+  const devices = useAudioDevices(radio, snapshot.settings, snapshot.microphone);
 
   const talkChannel = talkChannelOf(snapshot);
   useTalkKey(radio, snapshot.settings.talkKey, talkChannel?.info.id ?? null);
@@ -138,6 +142,7 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
         onPreviewTone={(tone) => radio.playTone(tone)}
         onClose={() => setSettingsOpen(false)}
         changePassword={(current, next) => session.changePassword(current, next)}
+        devices={devices}
       />
     </div>
   );
