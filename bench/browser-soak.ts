@@ -58,6 +58,8 @@ interface Sample {
 
 class Probe {
   readonly samples: Sample[] = [];
+  /** Elements per tag and first class at the first sample after warm-up, to compare with the end. */
+  census: Record<string, number> | undefined;
   private constructor(
     readonly name: string,
     readonly page: Page,
@@ -86,6 +88,18 @@ class Probe {
     };
     this.samples.push(sample);
     return sample;
+  }
+
+  /** Elements in the page by tag and first class (what grows, when nodes grow). */
+  async countElements(): Promise<Record<string, number>> {
+    return (await this.page.evaluate(`(() => {
+      const counts = {};
+      for (const element of document.querySelectorAll('*')) {
+        const key = element.tagName.toLowerCase() + (element.classList[0] ? '.' + element.classList[0] : '');
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+      return counts;
+    })()`)) as Record<string, number>;
   }
 
   /** Offline for 3 s, then online: the client notices at once and reconnects or restarts ICE. */
@@ -126,6 +140,25 @@ function report(probe: Probe): void {
   row('DOM nodes', 'nodes', 0);
   row('event listeners', 'listeners', 0);
   row('peer connections', 'peerConnections', 0);
+}
+
+/** The element kinds whose count changed most between the first sample after warm-up and the end. */
+async function reportCensus(probe: Probe): Promise<void> {
+  if (probe.census === undefined) return;
+  const before = probe.census;
+  const after = await probe.countElements();
+  const changes = Object.keys({ ...before, ...after })
+    .map((key) => ({ key, delta: (after[key] ?? 0) - (before[key] ?? 0) }))
+    .filter((change) => change.delta !== 0)
+    .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))
+    .slice(0, 6);
+  const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
+  console.log(
+    `  elements in the document ${total(before)} → ${total(after)}` +
+      (changes.length > 0
+        ? `; most changed: ${changes.map((c) => `${c.key} ${c.delta > 0 ? '+' : ''}${c.delta}`).join(', ')}`
+        : ''),
+  );
 }
 
 async function main(): Promise<void> {
@@ -265,6 +298,8 @@ async function main(): Promise<void> {
       const line = await Promise.all(
         probes.map(async (probe) => {
           const sample = await probe.sample(started);
+          if (probe.census === undefined && sample.at >= WARM_UP_MS)
+            probe.census = await probe.countElements();
           return `${probe.name}: ${sample.heapMb.toFixed(1)} MB, ${sample.nodes} nodes, ${sample.listeners} listeners, ${sample.peerConnections} pc`;
         }),
       );
@@ -272,7 +307,10 @@ async function main(): Promise<void> {
     }
     running = false;
     await Promise.allSettled(loops);
-    for (const probe of probes) report(probe);
+    for (const probe of probes) {
+      report(probe);
+      await reportCensus(probe);
+    }
   } finally {
     running = false;
     await Promise.allSettled(loops);
