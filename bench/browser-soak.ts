@@ -92,14 +92,14 @@ class Probe {
 
   /** Elements in the page by tag and first class (what grows, when nodes grow). */
   async countElements(): Promise<Record<string, number>> {
-    return (await this.page.evaluate(`(() => {
+    return this.page.evaluate<Record<string, number>>(`(() => {
       const counts = {};
       for (const element of document.querySelectorAll('*')) {
         const key = element.tagName.toLowerCase() + (element.classList[0] ? '.' + element.classList[0] : '');
         counts[key] = (counts[key] ?? 0) + 1;
       }
       return counts;
-    })()`)) as Record<string, number>;
+    })()`);
   }
 
   /** Offline for 3 s, then online: the client notices at once and reconnects or restarts ICE. */
