@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { listTransmissions } from './historyApi';
 import type { HistoryApi, Transmission } from './historyApi';
+import { back, leave, missedIn } from './awayWindows';
+import type { AwayWindow } from './awayWindows';
 
 const RECENT = 5;
 const POLL_MS = 15_000;
@@ -12,7 +14,8 @@ function awayKey(history: HistoryApi, channelId: string): string {
 /**
  * A channel's recent transmissions and those missed while away. "Away" starts when the channel stops being
  * heard here (not joined, or the connection down) and its start is remembered across reloads; the missed ones
- * are the transmissions of others started while away, kept until they are played or dismissed.
+ * are the transmissions of others started while away, kept until they are played or dismissed. Each absence is
+ * its own window: what was heard between two absences is not counted as missed.
  */
 export function useChannelHistory(
   history: HistoryApi,
@@ -22,22 +25,21 @@ export function useChannelHistory(
 ): { recent: Transmission[]; missed: Transmission[]; clearMissed: () => void } {
   const [recent, setRecent] = useState<Transmission[]>([]);
   const [missed, setMissed] = useState<Transmission[]>([]);
-  /** The time away: from when the channel stopped being heard here to when it was heard again (open: null). */
-  const away = useRef<{ from: Date; to: Date | null } | null>(null);
+  /**
+   * The times away not yet played or dismissed, oldest first: from when the channel stopped being heard here
+   * to when it was heard again (the current absence: to null).
+   */
+  const away = useRef<AwayWindow[]>([]);
   const key = awayKey(history, channelId);
 
   const refresh = useCallback(async () => {
     try {
       setRecent(await listTransmissions(history, channelId, { limit: RECENT }));
-      const window = away.current;
-      if (window !== null) {
-        const later = await listTransmissions(history, channelId, { limit: 100, after: window.from });
-        const to = window.to;
-        const gone = later.filter(
-          (t) => t.talkerId !== history.userId && (to === null || new Date(t.startedAt) <= to),
-        );
-        // Oldest first: the order to play them in.
-        setMissed(gone.reverse());
+      const windows = away.current;
+      const first = windows[0];
+      if (first !== undefined) {
+        const later = await listTransmissions(history, channelId, { limit: 100, after: first.from });
+        setMissed(missedIn(windows, later, history.userId));
       }
     } catch {
       // History is a convenience: a failed refresh keeps what is shown.
@@ -45,14 +47,13 @@ export function useChannelHistory(
   }, [history, channelId]);
 
   useEffect(() => {
-    const stored = history.storage.getItem(key);
+    const kept = history.storage.getItem(key);
+    const stored = kept !== null ? new Date(kept) : null;
     if (!present) {
-      const from = away.current?.from ?? (stored !== null ? new Date(stored) : new Date());
-      away.current = { from, to: null };
-      history.storage.setItem(key, from.toISOString());
+      away.current = leave(away.current, stored, new Date());
+      history.storage.setItem(key, away.current.at(-1)!.from.toISOString());
     } else {
-      if (away.current === null && stored !== null) away.current = { from: new Date(stored), to: null };
-      if (away.current !== null && away.current.to === null) away.current.to = new Date();
+      away.current = back(away.current, stored, new Date());
       history.storage.removeItem(key);
     }
     const timer = setTimeout(() => void refresh(), 0);
@@ -77,7 +78,8 @@ export function useChannelHistory(
   }, [refresh]);
 
   const clearMissed = useCallback(() => {
-    away.current = null;
+    // Played or dismissed: only a current absence stays open.
+    away.current = away.current.filter((w) => w.to === null);
     setMissed([]);
   }, []);
 
