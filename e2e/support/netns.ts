@@ -13,6 +13,15 @@ export interface TestNamespace {
   chromiumWrapper: string;
   /** Runs a command inside the namespace and returns its output. */
   exec(command: string[]): string;
+  /**
+   * Cuts the namespace off the network as a phone that lost its signal: nftables drops every packet in and
+   * out of its veth (loopback stays), so nothing is refused or reset — the other side just hears nothing.
+   */
+  cut(): void;
+  /** Packets dropped since `cut()` (both directions). */
+  cutDrops(): number;
+  /** Undoes `cut()`; idempotent. */
+  restore(): void;
   /** Removes the namespace, the veth pair and the wrapper; idempotent, never throws. */
   remove(): void;
 }
@@ -24,6 +33,7 @@ const run = (command: string, args: string[]): string =>
  * A network namespace joined to the test's namespace by a veth pair on a private /30 picked at random (so
  * parallel test files do not collide), with only that pair's addresses and its own `lo`. With `blockUdp`,
  * nftables inside the namespace drops every UDP datagram in and out: a client there can use TCP only.
+ * `cut()` drops every packet on the veth for a while, as a phone that lost its signal.
  * Needs root (`ip netns`, `nft`). Everything is removed by `remove()` (call it in `afterAll`), and also when
  * setting up fails half way.
  */
@@ -85,12 +95,39 @@ export function createNamespace(options: { blockUdp?: boolean } = {}): TestNames
       `#!/bin/sh\nexec ip netns exec ${name} ${process.env.SQUELCH_CHROMIUM ?? '/usr/bin/chromium'} "$@"\n`,
       { mode: 0o755 },
     );
+    let isCut = false;
     return {
       name,
       hostIp,
       namespaceIp,
       chromiumWrapper,
       exec: (command) => inside(command),
+      cut() {
+        if (isCut) return;
+        inside([
+          'nft',
+          [
+            'add table inet squelch_cut',
+            'add chain inet squelch_cut in { type filter hook input priority -10 ; }',
+            'add chain inet squelch_cut out { type filter hook output priority -10 ; }',
+            'add rule inet squelch_cut in iifname != "lo" counter drop',
+            'add rule inet squelch_cut out oifname != "lo" counter drop',
+          ].join(' ; '),
+        ]);
+        isCut = true;
+      },
+      cutDrops() {
+        if (!isCut) return 0;
+        const listing = inside(['nft', 'list', 'table', 'inet', 'squelch_cut']);
+        let total = 0;
+        for (const match of listing.matchAll(/counter packets (\d+)/g)) total += Number(match[1]);
+        return total;
+      },
+      restore() {
+        if (!isCut) return;
+        inside(['nft', 'delete', 'table', 'inet', 'squelch_cut']);
+        isCut = false;
+      },
       remove,
     };
   } catch (error) {
