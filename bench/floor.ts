@@ -12,11 +12,15 @@
  * the holder releases and the other member is told floorIdle. Then `--preemptions` pre-emptions, one at a
  * time: a general user on node 1 holds a channel, a dispatcher on node 2 presses; measured are the
  * dispatcher's press → granted, press → floorRevoked 'preempted' at the general user (their node closes the talk
- * gate just before sending it) and press → floorTaken at a member on node 1. Prints p50 / p99 / max and counts,
- * then stops everything it started (also on failure or Ctrl-C).
+ * gate just before sending it) and press → floorTaken at a member on node 1. Then, with real audio (headless
+ * Chromium lab pages on a channel of their own, see lib/floorMedia.ts): `--media-rounds` pre-emptions as a
+ * listener on each node hears them (press → the general user's tone gone → the dispatcher's tone heard) and
+ * `--silent-rounds` silent holders (a talker's page stops sending RTP: the channel idle at each listener after
+ * the last packet it received). Prints p50 / p99 / max and counts, then stops everything it started (also on
+ * failure or Ctrl-C).
  *
  *   npx tsx bench/floor.ts [--sessions 1000] [--channels 100] [--presses 2000] [--parallel 1,10] [--nodes 2]
- *                          [--preemptions 300]
+ *                          [--preemptions 300] [--media-rounds 50] [--silent-rounds 30]
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -31,6 +35,7 @@ import type { RedisServerHandle } from '../packages/server/test/support/redisSer
 import { BotClient } from '../e2e/support/botClient';
 import { startNodeProcess } from '../e2e/support/floorNodeProcess';
 import type { NodeProcess } from '../e2e/support/floorNodeProcess';
+import { runMediaRounds } from './lib/floorMedia';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +46,8 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '2' },
     batch: { type: 'string', default: '50' },
     preemptions: { type: 'string', default: '300' },
+    'media-rounds': { type: 'string', default: '50' },
+    'silent-rounds': { type: 'string', default: '30' },
   },
 });
 const SESSIONS = Number(values.sessions);
@@ -50,6 +57,10 @@ const PHASES = values.parallel.split(',').map(Number);
 const NODES = Number(values.nodes);
 const BATCH = Number(values.batch);
 const PREEMPTIONS = Number(values.preemptions);
+const MEDIA_ROUNDS = Number(values['media-rounds']);
+const SILENT_ROUNDS = Number(values['silent-rounds']);
+/** The nodes' silent-holder timeout (their default). */
+const MEDIA_TIMEOUT_MS = 2000;
 /** Pre-emptions rotate over this many channels, where the dispatchers are assigned. */
 const PREEMPT_CHANNELS = 10;
 /** Any single awaited step that takes longer than this counts as a failure of that press. */
@@ -63,6 +74,9 @@ if (NODES < 2 || SESSIONS < CHANNELS * NODES) {
   throw new Error('need at least 2 nodes and as many sessions per channel as nodes');
 }
 if (PHASES.some((parallel) => parallel > CHANNELS)) throw new Error('--parallel cannot exceed --channels');
+if (![PREEMPTIONS, MEDIA_ROUNDS, SILENT_ROUNDS].every((n) => Number.isInteger(n) && n >= 0)) {
+  throw new Error('--preemptions, --media-rounds and --silent-rounds must be whole numbers (0 skips)');
+}
 
 /** A bot whose notifications are dropped on arrival, except those a press is waiting for (timestamped). */
 class Member {
@@ -342,6 +356,26 @@ async function main(): Promise<void> {
     }
     const dispatcherToken = (await services.auth.login('dispatch@bench.squelch', password, '127.0.0.1'))
       .accessToken;
+    // The audio rounds' people, on a channel of their own.
+    const mediaChannel = (await services.channels.create(admin, team.id, 'Media')).id;
+    const mediaTokens: Record<'general' | 'dispatcher' | 'listener1' | 'listener2', string> = {
+      general: '',
+      dispatcher: '',
+      listener1: '',
+      listener2: '',
+    };
+    for (const key of Object.keys(mediaTokens) as (keyof typeof mediaTokens)[]) {
+      const email = `media-${key}@bench.squelch`;
+      const user = await services.users.create(admin, { email, displayName: `Media ${key}`, password });
+      await services.memberships.setRole(
+        admin,
+        event.id,
+        user.id,
+        key === 'dispatcher' ? 'dispatch' : 'general',
+      );
+      await services.assignments.assign(admin, mediaChannel, user.id);
+      mediaTokens[key] = (await services.auth.login(email, password, '127.0.0.1')).accessToken;
+    }
     console.log(`${SESSIONS} users in ${CHANNELS} channels created (${since()})`);
 
     const nodes: NodeProcess[] = [];
@@ -355,8 +389,10 @@ async function main(): Promise<void> {
             SQUELCH_JWT_SECRET: jwtSecret,
             SQUELCH_NODE_ID: `bench-node-${index + 1}`,
             SQUELCH_MEDIA_WORKERS: '1',
-            // The bots send no audio; the silent-holder watch would revoke their longer turns.
-            SQUELCH_FLOOR_MEDIA_TIMEOUT_MS: '0',
+            // The bots send no audio: a first-packet grace longer than any bot's turn keeps the silent-holder
+            // watch off them, while a browser talker whose audio stops is revoked after the usual timeout.
+            SQUELCH_FLOOR_MEDIA_TIMEOUT_MS: String(MEDIA_TIMEOUT_MS),
+            SQUELCH_FLOOR_FIRST_PACKET_GRACE_MS: String(STEP_TIMEOUT_MS * 3),
           },
         }),
       );
@@ -465,6 +501,45 @@ async function main(): Promise<void> {
           : preemptFailures.map(([what, n]) => `${what} ×${n}`).join('; ')),
     );
     if (preemptFailures.length > 0) process.exitCode = 1;
+
+    if (MEDIA_ROUNDS + SILENT_ROUNDS > 0) {
+      // The bots stay connected: the audio rounds run with the same sessions on the nodes.
+      const mediaStarted = performance.now();
+      const media = await runMediaRounds({
+        urls: [nodes[0]!.url, nodes[1]!.url],
+        channelId: mediaChannel,
+        tokens: mediaTokens,
+        preemptionRounds: MEDIA_ROUNDS,
+        silentRounds: SILENT_ROUNDS,
+        onCleanup: (step) => cleanups.push(step),
+      });
+      const mediaSeconds = (performance.now() - mediaStarted) / 1000;
+      const { preemption, silent } = media;
+      console.log('');
+      console.log(
+        `Pre-emption heard, real audio (Chromium): a general user on node 1 talks (440 Hz), a dispatcher on ` +
+          `node 2 presses (1 kHz); a listener on each node; ${MEDIA_ROUNDS} rounds`,
+      );
+      report('dispatcher press → granted', preemption.granted);
+      report('press → floorRevoked preempted (general user)', preemption.revoked);
+      for (const [index, name] of ['node 1', 'node 2'].entries()) {
+        report(`press → general user last heard (${name})`, preemption.generalGone[index as 0 | 1]);
+        report(`press → dispatcher heard (listener ${name})`, preemption.dispatcherHeard[index as 0 | 1]);
+        report(`switch gap: dispatcher − general (${name})`, preemption.switchGap[index as 0 | 1]);
+      }
+      console.log(`Silent holder, real audio: the talker's page stops sending RTP; ${SILENT_ROUNDS} rounds`);
+      for (const [index, name] of ['node 1', 'node 2'].entries()) {
+        report(`last packet → channel idle (listener ${name})`, silent.release[index as 0 | 1]);
+      }
+      const mediaFailures = [...preemption.failures.entries(), ...silent.failures.entries()];
+      console.log(
+        `audio rounds in ${mediaSeconds.toFixed(1)} s; failures: ` +
+          (mediaFailures.length === 0
+            ? 'none'
+            : mediaFailures.map(([what, n]) => `${what} ×${n}`).join('; ')),
+      );
+      if (mediaFailures.length > 0) process.exitCode = 1;
+    }
   } finally {
     await cleanup();
     process.off('SIGINT', onSignal);
