@@ -36,6 +36,7 @@ import { BotClient } from '../e2e/support/botClient';
 import { startNodeProcess } from '../e2e/support/floorNodeProcess';
 import type { NodeProcess } from '../e2e/support/floorNodeProcess';
 import { runMediaRounds } from './lib/floorMedia';
+import { describe as describeServerTimes, scrape } from './lib/serverTimes';
 
 const { values } = parseArgs({
   options: {
@@ -132,7 +133,7 @@ function report(name: string, samples: number[]): void {
   const sorted = [...samples].sort((a, b) => a - b);
   const fmt = (ms: number): string => `${ms.toFixed(2)} ms`.padStart(10);
   console.log(
-    `${name.padEnd(44)} n=${String(sorted.length).padStart(5)}  p50 ${fmt(percentile(sorted, 50))}  ` +
+    `${name.padEnd(52)} n=${String(sorted.length).padStart(5)}  p50 ${fmt(percentile(sorted, 50))}  ` +
       `p99 ${fmt(percentile(sorted, 99))}  max ${fmt(sorted.at(-1) ?? Number.NaN)}`,
   );
 }
@@ -332,7 +333,7 @@ async function main(): Promise<void> {
     );
     const perChannel = Math.floor(SESSIONS / CHANNELS);
     const channelOf = (index: number): number => Math.min(CHANNELS - 1, Math.floor(index / perChannel));
-    const tokens = await pool(
+    const emails = await pool(
       Array.from({ length: SESSIONS }, (_, index) => index),
       8,
       async (index) => {
@@ -340,9 +341,12 @@ async function main(): Promise<void> {
         const user = await services.users.create(admin, { email, displayName: `Bench ${index}`, password });
         await services.memberships.setRole(admin, event.id, user.id, 'general');
         await services.assignments.assign(admin, channelIds[channelOf(index)]!, user.id);
-        return (await services.auth.login(email, password, '127.0.0.1')).accessToken;
+        return email;
       },
     );
+    // Signed in only when connecting: on a busy machine creating the users can outlast an access token.
+    const tokenOf = async (email: string): Promise<string> =>
+      (await services.auth.login(email, password, '127.0.0.1')).accessToken;
     // A dispatcher for the pre-emptions, assigned to the first channels.
     const preemptChannels = channelIds.slice(0, PREEMPT_CHANNELS);
     const dispatcherUser = await services.users.create(admin, {
@@ -354,17 +358,10 @@ async function main(): Promise<void> {
     for (const channelId of preemptChannels) {
       await services.assignments.assign(admin, channelId, dispatcherUser.id);
     }
-    const dispatcherToken = (await services.auth.login('dispatch@bench.squelch', password, '127.0.0.1'))
-      .accessToken;
     // The audio rounds' people, on a channel of their own.
     const mediaChannel = (await services.channels.create(admin, team.id, 'Media')).id;
-    const mediaTokens: Record<'general' | 'dispatcher' | 'listener1' | 'listener2', string> = {
-      general: '',
-      dispatcher: '',
-      listener1: '',
-      listener2: '',
-    };
-    for (const key of Object.keys(mediaTokens) as (keyof typeof mediaTokens)[]) {
+    const mediaPeople = ['general', 'dispatcher', 'listener1', 'listener2'] as const;
+    for (const key of mediaPeople) {
       const email = `media-${key}@bench.squelch`;
       const user = await services.users.create(admin, { email, displayName: `Media ${key}`, password });
       await services.memberships.setRole(
@@ -374,7 +371,6 @@ async function main(): Promise<void> {
         key === 'dispatcher' ? 'dispatch' : 'general',
       );
       await services.assignments.assign(admin, mediaChannel, user.id);
-      mediaTokens[key] = (await services.auth.login(email, password, '127.0.0.1')).accessToken;
     }
     console.log(`${SESSIONS} users in ${CHANNELS} channels created (${since()})`);
 
@@ -406,10 +402,10 @@ async function main(): Promise<void> {
     const connectStarted = performance.now();
     for (let start = 0; start < SESSIONS; start += BATCH) {
       const batch = await Promise.all(
-        tokens.slice(start, start + BATCH).map(async (token, offset) => {
+        emails.slice(start, start + BATCH).map(async (email, offset) => {
           const index = start + offset;
           const node = index % NODES;
-          const bot = await withTimeout(BotClient.connect(nodes[node]!.url, token), 'connect');
+          const bot = await withTimeout(BotClient.connect(nodes[node]!.url, await tokenOf(email)), 'connect');
           const member = new Member(bot, node, `Bench ${index}`);
           await withTimeout(bot.join(channelIds[channelOf(index)]!), 'join');
           return member;
@@ -428,6 +424,7 @@ async function main(): Promise<void> {
 
     for (const PARALLEL of PHASES) {
       const samples: Samples = { granted: [], takenElsewhere: [], busy: [], failures: new Map() };
+      const serverBefore = await scrape(nodes.map((node) => node.url));
       const measureStarted = performance.now();
       let done = 0;
       for (let round = 0; done < PRESSES; round += 1) {
@@ -443,6 +440,7 @@ async function main(): Promise<void> {
       }
       const measureSeconds = (performance.now() - measureStarted) / 1000;
       const memory = process.memoryUsage();
+      const serverAfter = await scrape(nodes.map((node) => node.url));
 
       console.log('');
       console.log(
@@ -457,12 +455,13 @@ async function main(): Promise<void> {
         `granted ${samples.granted.length}/${PRESSES}; failures: ` +
           (failures.length === 0 ? 'none' : failures.map(([what, n]) => `${what} ×${n}`).join('; ')),
       );
+      console.log(describeServerTimes(serverBefore, serverAfter));
       console.log(`bench process rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB (clients only)`);
       if (failures.length > 0) process.exitCode = 1;
     }
 
     const dispatcher = new Member(
-      await withTimeout(BotClient.connect(nodes[1]!.url, dispatcherToken), 'connect'),
+      await withTimeout(BotClient.connect(nodes[1]!.url, await tokenOf('dispatch@bench.squelch')), 'connect'),
       1,
       'Bench Dispatch',
     );
@@ -508,7 +507,12 @@ async function main(): Promise<void> {
       const media = await runMediaRounds({
         urls: [nodes[0]!.url, nodes[1]!.url],
         channelId: mediaChannel,
-        tokens: mediaTokens,
+        tokens: {
+          general: await tokenOf('media-general@bench.squelch'),
+          dispatcher: await tokenOf('media-dispatcher@bench.squelch'),
+          listener1: await tokenOf('media-listener1@bench.squelch'),
+          listener2: await tokenOf('media-listener2@bench.squelch'),
+        },
         preemptionRounds: MEDIA_ROUNDS,
         silentRounds: SILENT_ROUNDS,
         onCleanup: (step) => cleanups.push(step),
