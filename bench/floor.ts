@@ -389,6 +389,8 @@ async function main(): Promise<void> {
             // watch off them, while a browser talker whose audio stops is revoked after the usual timeout.
             SQUELCH_FLOOR_MEDIA_TIMEOUT_MS: String(MEDIA_TIMEOUT_MS),
             SQUELCH_FLOOR_FIRST_PACKET_GRACE_MS: String(STEP_TIMEOUT_MS * 3),
+            // All the bench's sockets come from 127.0.0.1.
+            SQUELCH_MAX_SOCKETS_PER_ADDRESS: String(SESSIONS + 100),
           },
         }),
       );

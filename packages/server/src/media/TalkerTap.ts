@@ -42,6 +42,8 @@ export class TalkerTap {
   readonly #gates = new Map<string, Gate>();
   readonly #logger: Logger;
   readonly #silence: SilenceWatch;
+  /** The producer's pause/resume in the worker, applied one after another (see #syncProducer). */
+  #producerState: Promise<void> = Promise.resolve();
   #closed = false;
 
   private constructor(
@@ -102,11 +104,11 @@ export class TalkerTap {
     }
     this.#gates.set(stream.channelId, { stream, grant: { ...grant }, recording: kept });
     this.#silence.opened(stream.channelId, grant.grantId);
-    if (this.#producer.paused) await this.#producer.resume();
     this.#logger.debug(
       { channelId: stream.channelId, grantId: grant.grantId, fence: grant.fence },
       'talk gate opened',
     );
+    await this.#syncProducer();
   }
 
   /** Whether the gate into the channel is open under this grant. */
@@ -122,9 +124,26 @@ export class TalkerTap {
     this.#gates.delete(channelId);
     gate.recording?.end();
     this.#logger.debug({ channelId }, 'talk gate closed');
-    if (this.#gates.size === 0 && !this.#producer.closed && !this.#producer.paused) {
-      await this.#producer.pause();
-    }
+    await this.#syncProducer();
+  }
+
+  /**
+   * Brings the producer in the worker in line with the gates: resumed while one is open, paused otherwise.
+   * Changes queue up and each looks at the gates when its turn comes, so a close that arrives while a resume is
+   * still on its way to the worker is not lost (the producer ends paused). Forwarding itself is decided by the
+   * gates in this process at once; the worker's state only saves delivering packets nobody forwards.
+   */
+  #syncProducer(): Promise<void> {
+    const next = this.#producerState.then(async () => {
+      if (this.#producer.closed) return;
+      const open = this.#gates.size > 0 && !this.#closed;
+      if (open && this.#producer.paused) await this.#producer.resume();
+      else if (!open && !this.#producer.paused) await this.#producer.pause();
+    });
+    this.#producerState = next.catch((error: unknown) => {
+      if (!this.#producer.closed) this.#logger.warn({ err: error }, 'pausing or resuming the talker failed');
+    });
+    return next;
   }
 
   #onRtp(packet: Buffer): void {

@@ -191,7 +191,12 @@ async function requestFloor(
   }
   const held = { grantId: grant.grantId, fence: grant.fence };
   session.grants.set(channelId, held);
-  await session.media.startTalking(channelId, held);
+  // The talk gate opens (and the fence is noted) before startTalking first waits; the answer does not wait for
+  // the media worker to resume the producer and mute the talker's own listening: the client has been sending
+  // since the press, and the worker applies those requests in order before anything forwarded after them.
+  void session.media.startTalking(channelId, held).catch((error: unknown) => {
+    session.logger.warn({ err: error, channelId, grantId: grant.grantId }, 'opening the talk gate failed');
+  });
   session.logger.info({ channelId, grantId: grant.grantId }, 'floor granted');
   return {
     granted: true,
