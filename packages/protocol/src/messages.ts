@@ -38,6 +38,17 @@ export const requestSchemas = {
   'floor.release': z.object({ channelId: IdSchema }),
   /** Sent by the holder while transmitting; renews the floor lock. */
   'floor.heartbeat': z.object({ channelId: IdSchema }),
+  /**
+   * Raises an emergency on a channel the user is assigned to and joined: pre-empts any talker but another
+   * emergency and opens the raiser's microphone on the channel for the configured time (no button held).
+   */
+  'emergency.raise': z.object({ channelId: IdSchema }),
+  /** The raiser withdraws its own emergency (a false alarm); its open microphone closes. */
+  'emergency.cancel': z.object({ emergencyId: IdSchema }),
+  /** A dispatcher (or administrator) of the event has seen the emergency; the alert tone stops. */
+  'emergency.acknowledge': z.object({ emergencyId: IdSchema }),
+  /** A dispatcher (or administrator) of the event closes the emergency (after acknowledging it). */
+  'emergency.clear': z.object({ emergencyId: IdSchema }),
   /** Client-side diagnostics (errors, getStats() summaries) for the server's logs. */
   report: z.object({
     kind: z.enum(['error', 'stats', 'state']),
@@ -88,7 +99,35 @@ export type FloorRevokeReason =
   /** No audio from the holder for the media timeout (the talker vanished mid-sentence). */
   | 'media_timeout'
   /** Someone with a higher talk priority pressed on the channel and took it over (`by` names them). */
-  | 'preempted';
+  | 'preempted'
+  /** The open-microphone time of this session's emergency is over. */
+  | 'emergency_elapsed';
+
+/** An emergency's life: raised → acknowledged → cleared, or cancelled by its raiser before it is cleared. */
+export type EmergencyState = 'raised' | 'acknowledged' | 'cleared' | 'cancelled';
+
+export interface Emergency {
+  emergencyId: string;
+  eventId: string;
+  channelId: string;
+  channelName: string;
+  state: EmergencyState;
+  raisedBy: UserSummary;
+  /** Milliseconds since the epoch (server clock). */
+  raisedAt: number;
+  acknowledgedBy?: UserSummary;
+  acknowledgedAt?: number;
+  /** Who cleared or cancelled it, and when. */
+  endedBy?: UserSummary;
+  endedAt?: number;
+}
+
+export interface EmergencyRaiseResult {
+  emergency: Emergency;
+  /** The raiser's open microphone: granted for `talkMs`, or why not (busy: another emergency is talking). */
+  floor: FloorRequestResult;
+  talkMs: number;
+}
 
 export interface AuthenticateResult {
   sessionId: string;
@@ -119,6 +158,10 @@ export interface ResultMap {
   'floor.request': FloorRequestResult;
   'floor.release': { released: boolean };
   'floor.heartbeat': { expiresAt: number };
+  'emergency.raise': EmergencyRaiseResult;
+  'emergency.cancel': { emergency: Emergency };
+  'emergency.acknowledge': { emergency: Emergency };
+  'emergency.clear': { emergency: Emergency };
   report: Record<string, never>;
   ping: { serverTime: number };
 }
@@ -136,6 +179,12 @@ export interface NotificationMap {
   channelAccessRevoked: { channelId: string; reason: string };
   /** The server's media for this session was lost (for example a worker died); rebuild transports. */
   mediaReset: { reason: string };
+  /**
+   * An emergency was raised or changed state. Sent to every dispatcher and administrator of the event and to
+   * every member of the channel, on every node; after authenticating, each open emergency the user should see
+   * is sent once.
+   */
+  emergencyChanged: { emergency: Emergency };
   /** The server is going away; reconnect after the given delay. */
   serverShuttingDown: { reconnectAfterMs: number };
   /** The server-side transport changed state (ICE or DTLS). */

@@ -52,6 +52,8 @@ const EnvSchema = z.object({
   SQUELCH_FLOOR_MAX_DURATION_MS: positiveMs.default(60_000),
   SQUELCH_FLOOR_MEDIA_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   SQUELCH_FLOOR_FIRST_PACKET_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** How long an emergency opens its raiser's microphone on the channel. */
+  SQUELCH_EMERGENCY_TALK_MS: positiveMs.default(10_000),
   SQUELCH_ACCESS_RECONCILE_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
   SQUELCH_TURN_URLS: z.string().optional(),
   SQUELCH_TURN_SECRET: z.string().min(1).optional(),
@@ -112,6 +114,8 @@ export interface Config {
     opusPtime: 10 | 20;
   };
   floor: { ttlMs: number; maxDurationMs: number; mediaTimeoutMs: number; firstPacketGraceMs: number };
+  /** talkMs: how long a raised emergency keeps its raiser's microphone open on the channel. */
+  emergency: { talkMs: number };
   /** How often every session's channels are re-checked against the database (besides bus removals). */
   access: { reconcileMs: number };
   /** relayOnly: every client is told to use TURN only (iceTransportPolicy 'relay'). */
@@ -255,6 +259,10 @@ export function loadConfig(
   }
   if (e.SQUELCH_FLOOR_MAX_DURATION_MS < 1000)
     problems.push('SQUELCH_FLOOR_MAX_DURATION_MS must be at least 1000');
+  if (e.SQUELCH_EMERGENCY_TALK_MS < 1000 || e.SQUELCH_EMERGENCY_TALK_MS > e.SQUELCH_FLOOR_MAX_DURATION_MS)
+    problems.push(
+      `SQUELCH_EMERGENCY_TALK_MS must be from 1000 to SQUELCH_FLOOR_MAX_DURATION_MS (${e.SQUELCH_FLOOR_MAX_DURATION_MS})`,
+    );
   const trustProxy = parseTrustProxy(e.SQUELCH_TRUST_PROXY, problems);
   const allowedOrigins = parseOrigins(e.SQUELCH_ALLOWED_ORIGINS, problems);
   const lan = resolveLan(e.SQUELCH_LAN, argv, findLanAddress, problems);
@@ -317,6 +325,7 @@ export function loadConfig(
       mediaTimeoutMs: e.SQUELCH_FLOOR_MEDIA_TIMEOUT_MS,
       firstPacketGraceMs: e.SQUELCH_FLOOR_FIRST_PACKET_GRACE_MS,
     },
+    emergency: { talkMs: e.SQUELCH_EMERGENCY_TALK_MS },
     access: { reconcileMs: e.SQUELCH_ACCESS_RECONCILE_MS },
     turn:
       e.SQUELCH_TURN_URLS !== undefined && e.SQUELCH_TURN_SECRET !== undefined

@@ -9,6 +9,9 @@ import { defaultLoginRateLimit } from '../controlplane/auth/loginLimiter';
 import type { PasswordHashingOptions } from '../controlplane/auth/passwordHasher';
 import { ControlPlane } from '../controlplane/ControlPlane';
 import type { DemoAccount } from '../controlplane/demoSeed';
+import { EmergencyBus } from '../emergency/EmergencyBus';
+import { EmergencyRoom } from '../emergency/EmergencyRoom';
+import { EmergencyStore } from '../emergency/EmergencyStore';
 import { FloorService, InProcessFloorStore, RedisFloorStore } from '../floor';
 import type { FloorStore } from '../floor';
 import { registerApi } from '../http/api';
@@ -60,8 +63,8 @@ export interface SquelchOptions {
 /**
  * One Squelch server node: control plane, floor service, media workers, HTTPS + WSS. This is the owner of
  * everything the process runs; close() shuts it down in order:
- * node registry (this node deregistered) → relay (pipes to other nodes) → signalling (clients told to reconnect, sessions closed, floors
- * released) → HTTP → floor service → floor store → channel streams → media workers → recordings (those in
+ * node registry (this node deregistered) → relay (pipes to other nodes) → emergency room (open-microphone
+ * timers) → signalling (clients told to reconnect, sessions closed, floors released) → emergency bus → HTTP → floor service → floor store → channel streams → media workers → recordings (those in
  * progress completed) → control plane (database).
  */
 export class Squelch {
@@ -78,6 +81,7 @@ export class Squelch {
   /** Channel audio between nodes (undefined without Redis: a single node). */
   readonly relay: ChannelRelay | undefined;
   readonly #accessBus: AccessBus;
+  readonly #emergency: { room: EmergencyRoom | undefined; bus: EmergencyBus };
   readonly #stopAccess: () => void;
   /** Demo accounts created on this start (only on the first start of an empty database). */
   readonly seededAccounts: DemoAccount[] | null;
@@ -97,11 +101,13 @@ export class Squelch {
     nodes: NodeRegistry;
     relay: ChannelRelay | undefined;
     accessBus: AccessBus;
+    emergency: { room: EmergencyRoom | undefined; bus: EmergencyBus };
     stopAccess: () => void;
     seededAccounts: DemoAccount[] | null;
     logger: Logger;
   }) {
     this.#accessBus = parts.accessBus;
+    this.#emergency = parts.emergency;
     this.#stopAccess = parts.stopAccess;
     this.config = parts.config;
     this.controlPlane = parts.controlPlane;
@@ -235,6 +241,18 @@ export class Squelch {
       const access = controlPlaneAccess(controlPlane, accessBus);
       cleanup.push(() => access.stop());
 
+      const emergency: { room: EmergencyRoom | undefined; bus: EmergencyBus } = {
+        room: undefined,
+        bus: new EmergencyBus({
+          redisUrl: config.redisUrl,
+          keyPrefix: 'squelch:',
+          nodeId: config.nodeId,
+          logger,
+        }),
+      };
+      cleanup.push(() => emergency.bus.close());
+      cleanup.push(() => emergency.room?.close());
+
       const turn = config.turn;
       const signalling: SignallingServer = new SignallingServer({
         path: '/ws',
@@ -257,6 +275,16 @@ export class Squelch {
         silence: {
           timeoutMs: config.floor.mediaTimeoutMs,
           firstPacketGraceMs: config.floor.firstPacketGraceMs,
+        },
+        emergency: (hooks) => {
+          emergency.room = new EmergencyRoom({
+            store: new EmergencyStore(controlPlane.db),
+            bus: emergency.bus,
+            hooks,
+            talkMs: config.emergency.talkMs,
+            logger,
+          });
+          return emergency.room;
         },
       });
       signalling.attach(http.server);
@@ -305,6 +333,7 @@ export class Squelch {
         nodes,
         relay,
         accessBus,
+        emergency,
         stopAccess: access.stop,
         seededAccounts,
         logger,
@@ -372,7 +401,9 @@ export class Squelch {
     const steps: [string, () => Promise<void> | void][] = [
       ['nodes', () => this.nodes.close()],
       ['relay', () => this.relay?.close()],
+      ['emergency', () => this.#emergency.room?.close()],
       ['signalling', () => this.signalling.close()],
+      ['emergencyBus', () => this.#emergency.bus.close()],
       ['access', () => this.#stopAccess()],
       ['accessBus', () => this.#accessBus.close()],
       ['http', () => this.http.close()],

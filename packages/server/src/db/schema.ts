@@ -117,6 +117,23 @@ export interface TransmissionsTable {
   file: string;
 }
 
+/** An emergency raised on a channel (the names are kept so the record outlives a deleted account). */
+export interface EmergenciesTable {
+  id: Generated<string>;
+  event_id: string;
+  channel_id: string;
+  state: 'raised' | 'acknowledged' | 'cleared' | 'cancelled';
+  raised_by: string | null;
+  raised_by_name: string;
+  raised_at: CreatedAt;
+  acknowledged_by: string | null;
+  acknowledged_by_name: string | null;
+  acknowledged_at: Date | null;
+  ended_by: string | null;
+  ended_by_name: string | null;
+  ended_at: Date | null;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   users: UsersTable;
@@ -129,6 +146,7 @@ export interface DB {
   refresh_tokens: RefreshTokensTable;
   signin_codes: SigninCodesTable;
   transmissions: TransmissionsTable;
+  emergencies: EmergenciesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -273,6 +273,7 @@ export class SessionMedia {
           grantNumber: grant.fence,
           talkerId: this.#talker.userId,
           talkerName: this.#talker.displayName,
+          emergency: grant.emergency === true,
         });
     await Promise.all([tap.open(listening.lease.stream, grant, recording), listening.consumer.pause()]);
     return true;

@@ -15,6 +15,8 @@ export interface TalkStart {
   grantNumber: number | null;
   talkerId: string;
   talkerName: string;
+  /** An emergency's open microphone. */
+  emergency?: boolean;
 }
 
 export interface TalkRecording {

@@ -13,6 +13,8 @@ import type { TalkRecording } from './TalkRecorder';
 export interface TalkGrant {
   grantId: string;
   fence: number;
+  /** An emergency's open microphone (its recording is marked as an emergency). */
+  emergency?: boolean;
 }
 
 interface Gate {

@@ -122,7 +122,7 @@ export class TransmissionRecorder implements TalkRecorder {
         talkerName: talk.talkerName,
         grantId: talk.grantId,
         grantNumber: talk.grantNumber,
-        emergency: false,
+        emergency: talk.emergency === true,
         startedAt,
         durationMs: finished.durationMs,
         bytes: finished.bytes,

@@ -25,7 +25,8 @@ import { ChannelRights } from './ChannelRights';
 import { Connection } from './Connection';
 import { toProtocolError } from './errors';
 import type { FloorControl } from './FloorControl';
-import { handleRequest, leave } from './handlers';
+import type { EmergencyDesk, EmergencyHooks } from './EmergencyDesk';
+import { handleRequest, leave, releaseFloor, requestFloor } from './handlers';
 import type { HandlerContext } from './handlers';
 import { Session } from './Session';
 import { SessionRegistry } from './SessionRegistry';
@@ -84,6 +85,8 @@ export interface SignallingServerOptions {
   clientAddress?: (request: IncomingMessage) => string;
   /** How often every session's channels are re-checked against the database (default 30 s). */
   reconcileMs?: number;
+  /** Builds the emergency room on this server's hooks (absent: emergency requests are refused). */
+  emergency?: (hooks: EmergencyHooks) => EmergencyDesk;
 }
 
 /**
@@ -128,6 +131,21 @@ export class SignallingServer {
       registry: this.registry,
       observer: options.observer,
       removeAccess: (session, channelId, reason) => this.#removeChannel(session, channelId, reason),
+    };
+    if (options.emergency !== undefined) this.#ctx.emergency = options.emergency(this.#emergencyHooks());
+  }
+
+  #emergencyHooks(): EmergencyHooks {
+    return {
+      sessions: () => this.registry.all(),
+      allows: (userId, channelId) => this.rights.allows(userId, channelId),
+      talk: (session, channelId) => requestFloor(this.#ctx, session, channelId, true),
+      endTalk: async (session, channelId, grantId, reason) => {
+        if (session.grantOn(channelId)?.grantId !== grantId) return;
+        this.#options.observer.floorRevoked(reason);
+        session.notify('floorRevoked', { channelId, reason });
+        await releaseFloor(this.#ctx, session, channelId);
+      },
     };
   }
 
@@ -286,6 +304,7 @@ export class SignallingServer {
       connection.respond(req.id, this.#authenticateResult(resumable, true));
       resumable.logger.info({ connectionId: connection.id }, 'session resumed');
       await this.#sendFloorStates(resumable);
+      this.#ctx.emergency?.authenticated(resumable);
       return resumable;
     }
 
@@ -330,6 +349,7 @@ export class SignallingServer {
     this.registry.add(session);
     connection.respond(req.id, this.#authenticateResult(session, false));
     logger.info({ worker: session.media.worker.index, role: identity.role }, 'session authenticated');
+    this.#ctx.emergency?.authenticated(session);
     return session;
   }
 

@@ -2,9 +2,10 @@ import { ErrorCode, ProtocolError } from '@squelch/protocol';
 import type { FloorRequestResult, FloorState, ParsedRequest, RequestResult } from '@squelch/protocol';
 import type { DtlsParameters, RtpCapabilities, RtpParameters } from 'mediasoup/types';
 import type { FloorGrant } from '../floor/FloorStore';
-import { DEFAULT_TALK_PRIORITIES, priorityOfRole } from '../floor/priority';
+import { DEFAULT_TALK_PRIORITIES, EMERGENCY_PRIORITY, priorityOfRole } from '../floor/priority';
 import type { SignallingObserver } from '../observability/metrics';
 import type { ChannelRights } from './ChannelRights';
+import type { EmergencyDesk } from './EmergencyDesk';
 import type { FloorControl } from './FloorControl';
 import type { Session } from './Session';
 import type { SessionRegistry } from './SessionRegistry';
@@ -23,6 +24,8 @@ export interface HandlerContext {
   talkPriority: (userId: string, channelId: string) => Promise<number | null>;
   /** Takes a channel away from a session at once (floor revoked, audio stopped, client told). */
   removeAccess: (session: Session, channelId: string, reason: string) => Promise<void>;
+  /** The emergency room (absent: emergencies are refused as unavailable). */
+  emergency?: EmergencyDesk;
 }
 
 type AuthenticatedRequest = Exclude<ParsedRequest, { method: 'authenticate' }>;
@@ -88,6 +91,14 @@ export async function handleRequest(
       return { released: await releaseFloor(ctx, session, request.params.channelId) };
     case 'floor.heartbeat':
       return heartbeat(ctx, session, request.params.channelId);
+    case 'emergency.raise':
+    case 'emergency.cancel':
+    case 'emergency.acknowledge':
+    case 'emergency.clear':
+      if (ctx.emergency === undefined) {
+        throw new ProtocolError(ErrorCode.Unavailable, 'Emergencies are not available on this server.');
+      }
+      return ctx.emergency.handle(session, request);
     case 'report':
       ctx.observer.clientReport(request.params.kind);
       session.logger[request.params.kind === 'error' ? 'warn' : 'info'](
@@ -152,10 +163,16 @@ export async function leave(ctx: HandlerContext, session: Session, channelId: st
   session.logger.info({ channelId }, 'left channel');
 }
 
-async function requestFloor(
+/**
+ * Asks the floor for a session. An emergency talk asks at emergency priority (above every role) and marks its
+ * transmission as an emergency; a grant the session already holds on the channel is given back first, so the
+ * new one carries the emergency priority.
+ */
+export async function requestFloor(
   ctx: HandlerContext,
   session: Session,
   channelId: string,
+  emergency = false,
 ): Promise<FloorRequestResult> {
   if (!session.joined.has(channelId)) {
     return { granted: false, reason: 'not_joined', message: 'Join the channel before talking on it.' };
@@ -166,12 +183,14 @@ async function requestFloor(
   if (!(await ctx.rights.allows(session.identity.userId, channelId))) {
     return { granted: false, reason: 'not_member', message: 'You are no longer assigned to this channel.' };
   }
+  if (emergency && session.grantOn(channelId) !== undefined) await releaseFloor(ctx, session, channelId);
   const outcome = await ctx.floor.request(channelId, {
     userId: session.identity.userId,
     displayName: session.identity.displayName,
     sessionId: session.id,
-    priority:
-      session.priorities.get(channelId) ?? priorityOfRole(session.identity.role, DEFAULT_TALK_PRIORITIES),
+    priority: emergency
+      ? EMERGENCY_PRIORITY
+      : (session.priorities.get(channelId) ?? priorityOfRole(session.identity.role, DEFAULT_TALK_PRIORITIES)),
   });
   if (!outcome.granted) {
     if (outcome.reason === 'busy') {
@@ -189,7 +208,7 @@ async function requestFloor(
     await ctx.floor.release(channelId, grant.grantId);
     return { granted: false, reason: 'not_joined', message: 'The channel was left during the request.' };
   }
-  const held = { grantId: grant.grantId, fence: grant.fence };
+  const held = { grantId: grant.grantId, fence: grant.fence, ...(emergency ? { emergency } : {}) };
   session.grants.set(channelId, held);
   // The talk gate opens (and the fence is noted) before startTalking first waits; the answer does not wait for
   // the media worker to resume the producer and mute the talker's own listening: the client has been sending

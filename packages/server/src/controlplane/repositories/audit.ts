@@ -13,7 +13,8 @@ export interface AuditEntry {
     | 'event_member'
     | 'channel_member'
     | 'signin_code'
-    | 'transmission';
+    | 'transmission'
+    | 'emergency';
   targetId: string | null;
   /** What changed. Never passwords or tokens. */
   details?: Record<string, unknown>;

@@ -4,6 +4,7 @@ import { signinCodes } from './004_signin_codes';
 import { transmissions } from './005_transmissions';
 import { talkPriority } from './006_talk_priority';
 import { dispatchHeadphones } from './010_dispatch_headphones';
+import { emergencies } from './011_emergencies';
 
 /**
  * Every migration, keyed by a name that sorts in the order they must run. Listed here (rather than found by
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '005_transmissions': transmissions,
   '006_talk_priority': talkPriority,
   '010_dispatch_headphones': dispatchHeadphones,
+  '011_emergencies': emergencies,
 };
 
 export const migrationProvider: MigrationProvider = {

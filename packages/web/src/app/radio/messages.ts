@@ -37,5 +37,7 @@ export function endedText(reason: EndReason, by?: Ended['by']): string | null {
       return 'Transmission stopped: no audio reached the server from this device.';
     case 'preempted':
       return `Transmission stopped: ${by?.displayName ?? 'someone with a higher priority'} cut in.`;
+    case 'emergency_elapsed':
+      return 'Emergency transmission ended: the open-microphone time is over.';
   }
 }
