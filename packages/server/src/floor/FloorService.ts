@@ -133,6 +133,16 @@ export class FloorService {
       grant.holder.sessionId === holder.sessionId &&
       grant.holder.userId === holder.userId;
     if (!mine) return { granted: false, reason: 'busy', current: grant };
+    if (this.#view.hasEnded(grant.grantId)) {
+      // Pre-empted before this answer came back (its end was seen first, with nobody local to revoke): the
+      // requester never talked, so it is told the channel is busy with whoever holds it now.
+      const now = this.#view.get(channelId);
+      this.#log.info(
+        { channelId, userId: holder.userId, by: now?.holder.userId },
+        'grant ended before it was adopted',
+      );
+      return { granted: false, reason: 'busy', current: now ?? grant };
+    }
     if (this.#closed) {
       void this.#releaseQuietly(grant, undefined);
       return unavailable('The floor service is shutting down.');

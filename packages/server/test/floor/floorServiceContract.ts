@@ -187,6 +187,26 @@ export function describeFloorService(name: string, fixture: StoreFixture): void 
       });
     });
 
+    it('never leaves a press granted that was pre-empted before its answer came back', async () => {
+      const service = await node();
+      const revoked: unknown[] = [];
+      service.events.on('revoked', (event) => revoked.push(event));
+      // Sent together: the higher priority may take the channel before the lower one's grant is adopted.
+      const [low, high] = await Promise.all([
+        service.request('ch', { ...requester(1), priority: 1 }),
+        service.request('ch', { ...requester(3), priority: 2 }),
+      ]);
+      expect(high.granted).toBe(true);
+      if (low.granted) {
+        // Adopted in time: then its holder is told it was pre-empted.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(revoked).toMatchObject([{ reason: 'preempted', by: { userId: 'user-3' } }]);
+      } else {
+        expect(low).toMatchObject({ reason: 'busy', current: { holder: { userId: 'user-3' } } });
+      }
+      expect(service.localGrants().map((grant) => grant.holder.userId)).toEqual(['user-3']);
+    });
+
     it("releases this node's grants on close and leaves no timers", async () => {
       const [a, b] = await nodes(2, { ttlMs: 60_000, maxDurationMs: 60_000 });
       if (a === undefined || b === undefined) throw new Error('no services');
