@@ -1,6 +1,7 @@
 import { shouldReconnect } from '@squelch/protocol';
 import type {
   AuthenticateResult,
+  Emergency,
   FloorRequestResult,
   FloorRevokeReason,
   FloorState,
@@ -47,6 +48,8 @@ export type PttClientEvents = {
   track: [{ channelId: string; track: MediaStreamTrack }];
   /** The media link was rebuilt (worker restart on the server, or a transport that could not be repaired). */
   mediaRebuilt: [{ reason: string }];
+  /** An emergency this user is to see was raised or changed (see emergency.ts, EmergencyCalls). */
+  emergency: [Emergency];
   error: [Error];
 };
 
@@ -298,6 +301,24 @@ export class PttClient extends Emitter<PttClientEvents> {
     }
   }
 
+  /**
+   * Hook for an emergency raise (emergency.ts): the floor answer of `emergency.raise`, sent with the microphone
+   * producer resumed. Granted: the channel transmits (heartbeats included) until the server ends the talk;
+   * otherwise the microphone pauses again.
+   */
+  adoptEmergencyTalk(channelId: string, result: FloorRequestResult): void {
+    const channel = this.#channels.get(channelId);
+    if (!result.granted || channel === undefined) {
+      this.#pauseIfIdle();
+      if (!result.granted) this.emit('transmit', { channelId, state: 'denied', result });
+      return;
+    }
+    channel.view = { ...channel.view, transmitting: true };
+    if (!this.#heartbeats.has(channelId)) this.#startHeartbeat(channelId);
+    this.emit('channel', channel.view);
+    this.emit('transmit', { channelId, state: 'granted', maxDurationMs: result.maxDurationMs });
+  }
+
   /** Starts reconnecting now (after the policy gave up, e.g. from a "retry" button). */
   retryNow(): void {
     if (this.#state === 'failed' || this.#state === 'disconnected') void this.#reconnect();
@@ -520,6 +541,7 @@ export class PttClient extends Emitter<PttClientEvents> {
       this.emit('accessRevoked', { channelId, reason });
     });
     signalling.on('mediaReset', ({ reason }) => void this.#rebuildMedia(reason));
+    signalling.on('emergencyChanged', ({ emergency }) => this.emit('emergency', emergency));
     signalling.on('close', ({ code }) => {
       if (this.#signalling !== signalling) return;
       for (const channelId of [...this.#heartbeats.keys()]) this.#endTransmission(channelId, 'disconnected');

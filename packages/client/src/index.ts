@@ -1,4 +1,6 @@
 export { PttClient } from './PttClient';
+export { EmergencyCalls } from './emergency';
+export type { EmergencyCallsEvents } from './emergency';
 export type {
   ChannelView,
   ConnectionState,
