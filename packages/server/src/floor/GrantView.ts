@@ -27,8 +27,9 @@ export class GrantView {
   }
 
   /**
-   * Records `grant` as holding its channel. Returns null when it is already known or has ended (nothing to
-   * announce); otherwise the grant it displaced (which ended unobserved), if any.
+   * Records `grant` as holding its channel. Returns null when it is already known, has ended, or is older (a
+   * smaller fence) than the grant known to hold the channel (nothing to announce); otherwise the grant it
+   * displaced (which ended unobserved), if any.
    */
   take(grant: FloorGrant): { displaced: FloorGrant | undefined } | null {
     if (this.#ended.has(grant.grantId)) return null;
@@ -36,6 +37,11 @@ export class GrantView {
     if (previous?.grantId === grant.grantId) {
       // A renewal seen again: keep the later expiry.
       if (grant.expiresAt > previous.expiresAt) this.#byChannel.set(grant.channelId, grant);
+      return null;
+    }
+    if (previous !== undefined && grant.fence < previous.fence) {
+      // An older grant heard late (pub/sub behind a command reply): it has ended, the newer one holds.
+      this.#remember(grant.grantId);
       return null;
     }
     if (previous !== undefined) this.#remember(previous.grantId);
