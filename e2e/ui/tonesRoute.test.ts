@@ -36,11 +36,11 @@ describe('tone files', () => {
     return answer.json<{ tones: Record<string, string> }>().tones;
   };
 
-  it('offers the three built-in tones as WAV files', async () => {
+  it('offers the four built-in tones as WAV files', async () => {
     const tones = await manifest(bare);
-    expect(Object.keys(tones).sort()).toEqual(['busy', 'transmit-end', 'transmit-start']);
+    expect(Object.keys(tones).sort()).toEqual(['busy', 'emergency', 'transmit-end', 'transmit-start']);
     for (const url of Object.values(tones)) {
-      expect(url).toMatch(/^\/tones\/(busy|transmit-end|transmit-start)\.wav\?v=/);
+      expect(url).toMatch(/^\/tones\/(busy|emergency|transmit-end|transmit-start)\.wav\?v=/);
       const file = await bare.inject({ method: 'GET', url });
       expect(file.statusCode).toBe(200);
       expect(file.headers['content-type']).toBe('audio/wav');

@@ -5,13 +5,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 /**
  * Feedback tones played by the web UI on the listener's own speakers (never sent to a channel).
  *
- * Naming scheme: one file per tone, named `<tone>.<ext>` with tone `transmit-start`, `transmit-end` or
- * `busy` and ext `ogg`, `mp3` or `wav` (first found wins, in that order). A file in the configured folder
+ * Naming scheme: one file per tone, named `<tone>.<ext>` with tone `transmit-start`, `transmit-end`,
+ * `busy` or `emergency`, and ext `ogg`, `mp3` or `wav` (first found wins, in that order). A file in the configured folder
  * (SQUELCH_TONES_DIR) replaces the built-in one of the same tone; tones it lacks fall back to the built-in
  * defaults. Files are looked up on every request, so dropping a file into the folder takes effect on the
  * next page load without a rebuild or restart.
  */
-export const TONE_NAMES = ['transmit-start', 'transmit-end', 'busy'] as const;
+export const TONE_NAMES = ['transmit-start', 'transmit-end', 'busy', 'emergency'] as const;
 export type ToneName = (typeof TONE_NAMES)[number];
 
 const EXTENSIONS = ['ogg', 'mp3', 'wav'] as const;

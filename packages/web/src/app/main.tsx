@@ -7,6 +7,7 @@ import './styles/channels.css';
 import './styles/ptt.css';
 import './styles/console.css';
 import './styles/settings.css';
+import './emergency/emergency.css';
 import './history/history.css';
 
 const root = document.getElementById('root');

@@ -58,6 +58,11 @@ export class Radio extends Emitter<{ change: [] }> {
   #outputId = '';
   #closed = false;
 
+  /** The client underneath, for helpers of their own (emergency calls). */
+  get client(): PttClient {
+    return this.#client;
+  }
+
   constructor(options: RadioOptions) {
     super();
     this.user = options.user;

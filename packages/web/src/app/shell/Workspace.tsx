@@ -10,6 +10,9 @@ import { usePauseRecovery } from '../lifecycle/usePauseRecovery';
 import { keepsScreenOn, useWakeLock } from '../lifecycle/useWakeLock';
 import { SingleChannelView, talkChannelOf } from '../channels/SingleChannelView';
 import { DispatchConsole } from '../console/DispatchConsole';
+import { EmergencyBanners } from '../emergency/EmergencyBanner';
+import { EmergencyControl } from '../emergency/EmergencyControl';
+import { useEmergencies } from '../emergency/useEmergencies';
 import { HistoryContext } from '../history/historyApi';
 import { useHeadsetTalk } from '../keys/useHeadsetTalk';
 import { useTalkKey } from '../keys/useTalkKey';
@@ -25,6 +28,7 @@ import { TopBar } from './TopBar';
 /** Everything a signed-in user sees: status bar, banners, the radio (or the management pages), settings. */
 export function Workspace({ session, user }: { session: AuthSession; user: SessionUser }) {
   const { radio, snapshot } = useRadio(session, user);
+  const emergencies = useEmergencies(radio);
   const [path, navigate] = usePath();
   const [settingsOpen, setSettingsOpen] = useState(false);
   const history = useMemo(
@@ -102,6 +106,11 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
         }}
       />
       <div className="app__banners">
+        <EmergencyBanners
+          open={emergencies.open}
+          calls={emergencies.calls}
+          dispatches={user.role !== 'general'}
+        />
         {audio.locked && <TapToHear onTap={audio.unlock} />}
         {paused.notice !== null && <PausedNotice notice={paused.notice} onDismiss={paused.dismiss} />}
         <ConnectionBanner connection={snapshot.connection} onRetry={() => radio.retryConnection()} />
@@ -123,6 +132,20 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
           </div>
         )}
       </div>
+      {!onAdmin && talkChannel?.joined === true && (
+        <EmergencyControl
+          calls={emergencies.calls}
+          channelId={talkChannel.info.id}
+          channelName={talkChannel.info.name}
+          talking={emergencies.talking}
+          ownOpen={
+            emergencies.open.find(
+              (emergency) =>
+                emergency.channelId === talkChannel.info.id && emergency.raisedBy.userId === user.id,
+            )?.emergencyId
+          }
+        />
+      )}
       <main className="app__main" id="main">
         <HistoryContext.Provider value={history}>
           {onAdmin ? (
