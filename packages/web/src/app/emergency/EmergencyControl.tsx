@@ -24,8 +24,11 @@ export function EmergencyControl({
   channelName,
   talking,
   ownOpen,
+  prepareMicrophone,
 }: {
   calls: EmergencyCalls;
+  /** Opens the microphone (the server forwards only a session's producer): started with the countdown. */
+  prepareMicrophone: () => Promise<unknown>;
   channelId: string;
   channelName: string;
   talking: { channelId: string; endsAt: number } | null;
@@ -45,16 +48,19 @@ export function EmergencyControl({
         return;
       }
       setStage({ kind: 'sending' });
-      calls.raise(channelId).then(
-        () => setStage({ kind: 'idle' }),
-        (failure: unknown) => {
-          setError(failure instanceof Error ? failure.message : String(failure));
-          setStage({ kind: 'idle' });
-        },
-      );
+      prepareMicrophone()
+        .catch(() => undefined)
+        .then(() => calls.raise(channelId))
+        .then(
+          () => setStage({ kind: 'idle' }),
+          (failure: unknown) => {
+            setError(failure instanceof Error ? failure.message : String(failure));
+            setStage({ kind: 'idle' });
+          },
+        );
     }, 1000);
     return () => clearTimeout(timer);
-  }, [stage, calls, channelId]);
+  }, [stage, calls, channelId, prepareMicrophone]);
 
   useEffect(() => {
     if (talking === null) return;
@@ -68,7 +74,10 @@ export function EmergencyControl({
     if (stage.kind !== 'idle') return;
     setError(null);
     setStage({ kind: 'holding', since: Date.now() });
-    holdTimer.current = setTimeout(() => setStage({ kind: 'countdown', left: COUNTDOWN_S }), HOLD_MS);
+    holdTimer.current = setTimeout(() => {
+      setStage({ kind: 'countdown', left: COUNTDOWN_S });
+      void prepareMicrophone().catch(() => undefined);
+    }, HOLD_MS);
   };
   const up = () => {
     clearTimeout(holdTimer.current);

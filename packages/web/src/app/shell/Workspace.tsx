@@ -138,6 +138,7 @@ export function Workspace({ session, user }: { session: AuthSession; user: Sessi
           channelId={talkChannel.info.id}
           channelName={talkChannel.info.name}
           talking={emergencies.talking}
+          prepareMicrophone={() => radio.enableMicrophone()}
           ownOpen={
             emergencies.open.find(
               (emergency) =>
