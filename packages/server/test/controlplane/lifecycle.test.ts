@@ -100,6 +100,7 @@ describeOnBackends('control plane lifecycle', (backend) => {
         '005_transmissions',
         '006_talk_priority',
         '010_dispatch_headphones',
+        '011_emergencies',
       ]);
     } finally {
       await database.close();
