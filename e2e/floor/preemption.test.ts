@@ -11,11 +11,15 @@ import type { UiBrowser } from '../support/uiBrowser';
 import { Listener } from '../support/uiListener';
 import type { SpectrumFrame } from '../support/uiListener';
 
-/** A band is "heard" above this level and "gone" below the quiet level (dB; silence is near -100). */
+/**
+ * A band is "heard" above this level and "gone" below the quiet level (dB; a talker's tone is near -20,
+ * silence near -100). The quiet level is 40 dB under a talker: the codec's faint by-products of the other
+ * tone (measured up to -69 dB in the 440 Hz band while only the 1 kHz talker is on) are not a second talker.
+ */
 const HEARD_DB = -50;
-const QUIET_DB = -70;
-/** How far a page's recording clock may lag the test's (both start at about the same moment). */
-const CLOCK_SLACK_MS = 600;
+const QUIET_DB = -60;
+/** Frames this close before the press are not judged as "before" (a frame's analysis window is 43 ms). */
+const CLOCK_SLACK_MS = 100;
 /** The listener's spectrum window: 2048 samples at 48 kHz. */
 const ANALYSIS_WINDOW_MS = 43;
 
@@ -97,9 +101,10 @@ describe('priority pre-emption across nodes', () => {
     const noticeShown = page
       .locator('.talk-dock .notice[data-kind="ended"]', { hasText: 'Transmission stopped: Dora cut in.' })
       .waitFor({ timeout: 8000 });
-    const recordingA = listener.spectrum(gates, 4500);
-    const recordingB = listenerB.spectrum(gates, 4500);
     const startedAt = Date.now();
+    // Frame times count from startedAt on the test's clock, however long each page takes to start recording.
+    const recordingA = listener.spectrum(gates, 4500, { since: startedAt });
+    const recordingB = listenerB.spectrum(gates, 4500, { since: startedAt });
     await page.waitForTimeout(1500);
     const pressedAt = Date.now() - startedAt;
     const result = await dispatcher.press(gates);
@@ -108,8 +113,7 @@ describe('priority pre-emption across nodes', () => {
     const [framesA, framesB] = await Promise.all([recordingA, recordingB]);
 
     // Each listener (one per node; audio crosses nodes through the relay) hears Gina until the press, then
-    // Dora, never both at once. Frame times count from when each page started recording, which can lag the
-    // test's clock by a few hundred ms on a loaded machine: "before the press" leaves that much room.
+    // Dora, never both at once. Frame times are on the test's clock (from startedAt).
     const switchAt = (frames: SpectrumFrame[], name: string) => {
       const before = frames.filter((frame) => frame.t < pressedAt - CLOCK_SLACK_MS);
       expect(before.filter((frame) => heard(frame, '440')).length, name).toBeGreaterThan(before.length * 0.8);

@@ -41,9 +41,9 @@ export class Listener {
   }
 
   /** Records spectrum frames of a channel's received audio for `ms` (start it, then act, then await it). */
-  spectrum(channelId: string, ms: number): Promise<SpectrumFrame[]> {
+  spectrum(channelId: string, ms: number, options: { since?: number } = {}): Promise<SpectrumFrame[]> {
     return this.page.evaluate(
-      async ([id, duration]) => {
+      async ([id, duration, since]) => {
         const track = window.lab.client()?.channelTrack(id);
         if (track === undefined) throw new Error(`No track for channel ${id}`);
         const context = new AudioContext({ sampleRate: 48000 });
@@ -72,13 +72,16 @@ export class Listener {
         const frames: { t: number; rms: number; bands: Record<'440' | '600' | '1000' | '1800', number> }[] =
           [];
         const start = performance.now();
+        // Frame times from when recording began here, or (`since`, an epoch time of the test's clock — the
+        // same host clock) from that instant, so setting up the analyser does not shift them.
+        const zero = since === null ? start : performance.now() - (Date.now() - since);
         while (performance.now() - start < duration) {
           analyser.getFloatFrequencyData(spectrum);
           analyser.getFloatTimeDomainData(samples);
           let sum = 0;
           for (const value of samples) sum += value * value;
           frames.push({
-            t: performance.now() - start,
+            t: performance.now() - zero,
             rms: Math.sqrt(sum / samples.length),
             bands: { '440': band(440), '600': band(600), '1000': band(1000), '1800': band(1800) },
           });
@@ -89,7 +92,7 @@ export class Listener {
         await context.close();
         return frames;
       },
-      [channelId, ms] as const,
+      [channelId, ms, options.since ?? null] as const,
     );
   }
 }
