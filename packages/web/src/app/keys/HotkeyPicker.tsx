@@ -61,7 +61,16 @@ export function HotkeyPicker(props: {
       onBlur={() => setCapturing(false)}
       {...capture}
     >
-      {capturing ? (refused ?? 'Press a key…') : code === undefined ? 'Set key' : `Key ${keyLabel(code)}`}
+      {capturing ? (
+        (refused ?? 'Press a key…')
+      ) : code === undefined ? (
+        'Set key'
+      ) : (
+        <>
+          <span className="hotkey__word">Key </span>
+          {keyLabel(code)}
+        </>
+      )}
     </button>
   );
 }
