@@ -53,7 +53,7 @@ const EnvSchema = z.object({
   SQUELCH_FLOOR_MEDIA_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   SQUELCH_FLOOR_FIRST_PACKET_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** How long an emergency opens its raiser's microphone on the channel. */
-  SQUELCH_EMERGENCY_TALK_MS: positiveMs.default(10_000),
+  SQUELCH_EMERGENCY_TALK_MS: positiveMs.optional(),
   SQUELCH_ACCESS_RECONCILE_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
   SQUELCH_TURN_URLS: z.string().optional(),
   SQUELCH_TURN_SECRET: z.string().min(1).optional(),
@@ -259,7 +259,9 @@ export function loadConfig(
   }
   if (e.SQUELCH_FLOOR_MAX_DURATION_MS < 1000)
     problems.push('SQUELCH_FLOOR_MAX_DURATION_MS must be at least 1000');
-  if (e.SQUELCH_EMERGENCY_TALK_MS < 1000 || e.SQUELCH_EMERGENCY_TALK_MS > e.SQUELCH_FLOOR_MAX_DURATION_MS)
+  // Unset: 10 s, or the maximum turn when that is shorter. Set: it must fit in a turn.
+  const emergencyTalkMs = e.SQUELCH_EMERGENCY_TALK_MS ?? Math.min(10_000, e.SQUELCH_FLOOR_MAX_DURATION_MS);
+  if (emergencyTalkMs < 1000 || emergencyTalkMs > e.SQUELCH_FLOOR_MAX_DURATION_MS)
     problems.push(
       `SQUELCH_EMERGENCY_TALK_MS must be from 1000 to SQUELCH_FLOOR_MAX_DURATION_MS (${e.SQUELCH_FLOOR_MAX_DURATION_MS})`,
     );
@@ -325,7 +327,7 @@ export function loadConfig(
       mediaTimeoutMs: e.SQUELCH_FLOOR_MEDIA_TIMEOUT_MS,
       firstPacketGraceMs: e.SQUELCH_FLOOR_FIRST_PACKET_GRACE_MS,
     },
-    emergency: { talkMs: e.SQUELCH_EMERGENCY_TALK_MS },
+    emergency: { talkMs: emergencyTalkMs },
     access: { reconcileMs: e.SQUELCH_ACCESS_RECONCILE_MS },
     turn:
       e.SQUELCH_TURN_URLS !== undefined && e.SQUELCH_TURN_SECRET !== undefined

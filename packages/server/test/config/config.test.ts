@@ -168,4 +168,13 @@ describe('loadConfig', () => {
     ).toThrow('SQUELCH_PIPE_ANNOUNCED_ADDRESS is required when pipes listen on 0.0.0.0');
     expect(() => loadConfig({ SQUELCH_PIPE_LISTEN_IP: 'node-a' }, '/')).toThrow(/SQUELCH_PIPE_LISTEN_IP/);
   });
+
+  it("opens an emergency's microphone for 10 s, or a whole turn when turns are shorter; a set time must fit", () => {
+    expect(loadConfig({}, '/').emergency.talkMs).toBe(10_000);
+    expect(loadConfig({ SQUELCH_FLOOR_MAX_DURATION_MS: '2500' }, '/').emergency.talkMs).toBe(2500);
+    expect(loadConfig({ SQUELCH_EMERGENCY_TALK_MS: '4000' }, '/').emergency.talkMs).toBe(4000);
+    expect(() =>
+      loadConfig({ SQUELCH_FLOOR_MAX_DURATION_MS: '2500', SQUELCH_EMERGENCY_TALK_MS: '4000' }, '/'),
+    ).toThrow('SQUELCH_EMERGENCY_TALK_MS must be from 1000 to SQUELCH_FLOOR_MAX_DURATION_MS (2500)');
+  });
 });
