@@ -27,7 +27,6 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -42,6 +41,8 @@ import type { NodeProcess } from '../e2e/support/floorNodeProcess';
 import { httpsGet } from '../e2e/support/httpsGet';
 import type { LoadCommand, LoadEvent, LoadMember, WindowReport } from './lib/capacityLoad';
 import { childPids, cpuSeconds, pin, rssBytes, udpDrops } from './lib/procStats';
+import { cleanupStack } from './lib/cleanupStack';
+import { writeToneOpus } from './lib/toneOpus';
 
 const { values } = parseArgs({
   options: {
@@ -226,26 +227,8 @@ const mib = (bytes: number): number => bytes / 2 ** 20;
 async function main(): Promise<void> {
   const started = Date.now();
   const since = (): string => `${((Date.now() - started) / 1000).toFixed(0)} s`;
-  const cleanups: (() => Promise<void> | void)[] = [];
-  let cleaning: Promise<void> | undefined;
-  const cleanup = (): Promise<void> => {
-    cleaning ??= (async () => {
-      for (const step of cleanups.reverse()) {
-        try {
-          await step();
-        } catch (error) {
-          console.error('cleanup step failed:', error);
-        }
-      }
-    })();
-    return cleaning;
-  };
-  const onSignal = (): void => {
-    console.error('interrupted; stopping everything');
-    void cleanup().then(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { push, cleanup } = cleanupStack();
+  const cleanups = { push };
   // The whole run is bounded: past the budget plus a margin for the step under way, stop regardless.
   const hardStop = setTimeout(() => {
     console.error(`still running after ${values['max-minutes']} minutes + 3; stopping everything`);
@@ -256,25 +239,7 @@ async function main(): Promise<void> {
   try {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'squelch-bench-capacity-'));
     cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
-    const wav = path.join(dir, 'tone.wav');
-    const opusFile = path.join(dir, 'tone.opus');
-    execFileSync('sox', [
-      '-n',
-      '-r',
-      '48000',
-      '-c',
-      '1',
-      '-b',
-      '16',
-      wav,
-      'synth',
-      '5',
-      'sine',
-      '1000',
-      'vol',
-      '0.5',
-    ]);
-    execFileSync('opusenc', ['--quiet', '--framesize', '20', '--bitrate', '32', '--hard-cbr', wav, opusFile]);
+    const opusFile = writeToneOpus(dir);
 
     const postgres = await startPostgresServer();
     cleanups.push(() => postgres.stop());
@@ -578,8 +543,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -37,6 +37,7 @@ import { startNodeProcess } from '../e2e/support/floorNodeProcess';
 import type { NodeProcess } from '../e2e/support/floorNodeProcess';
 import { runMediaRounds } from './lib/floorMedia';
 import { describe as describeServerTimes, scrape } from './lib/serverTimes';
+import { cleanupStack } from './lib/cleanupStack';
 
 const { values } = parseArgs({
   options: {
@@ -275,26 +276,8 @@ async function preemptOnce(
 }
 
 async function main(): Promise<void> {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  let cleaning: Promise<void> | undefined;
-  const cleanup = (): Promise<void> => {
-    cleaning ??= (async () => {
-      for (const step of cleanups.reverse()) {
-        try {
-          await step();
-        } catch (error) {
-          console.error('cleanup step failed:', error);
-        }
-      }
-    })();
-    return cleaning;
-  };
-  const onSignal = (): void => {
-    console.error('interrupted; stopping everything');
-    void cleanup().then(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { push, cleanup } = cleanupStack();
+  const cleanups = { push };
 
   try {
     const t0 = performance.now();
@@ -548,8 +531,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -11,7 +11,6 @@
  *
  * Bounded: (rounds + 1) × 2 phases of --seconds each; everything it starts is stopped at the end.
  */
-import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -27,6 +26,7 @@ import { Recordings } from '../packages/server/src/recordings/Recordings';
 import { rtpPayload } from '../packages/server/src/recordings/rtpPayload';
 import { TransmissionFile } from '../packages/server/src/recordings/TransmissionFile';
 import { oggPackets } from '../packages/server/test/support/oggTools';
+import { writeToneOpus } from './lib/toneOpus';
 
 const { values } = parseArgs({
   options: {
@@ -41,34 +41,7 @@ const rounds = Number(values.rounds);
 const logger = pino({ level: 'warn' });
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'squelch-bench-rec-'));
-const wav = path.join(dir, 'tone.wav');
-execFileSync('sox', [
-  '-n',
-  '-r',
-  '48000',
-  '-c',
-  '1',
-  '-b',
-  '16',
-  wav,
-  'synth',
-  '5',
-  'sine',
-  '1000',
-  'vol',
-  '0.5',
-]);
-execFileSync('opusenc', [
-  '--quiet',
-  '--framesize',
-  '20',
-  '--bitrate',
-  '32',
-  '--hard-cbr',
-  wav,
-  `${wav}.opus`,
-]);
-const opus = oggPackets(await fs.readFile(`${wav}.opus`)).slice(2);
+const opus = oggPackets(await fs.readFile(writeToneOpus(dir))).slice(2);
 
 const controlPlane = await ControlPlane.open({
   database: { kind: 'pglite', dataDir: path.join(dir, 'db') },
