@@ -3,6 +3,7 @@ import type { Radio } from '../radio/Radio';
 import { assignHotkey, channelOfKey, loadHotkeys, saveHotkeys } from './consoleHotkeys';
 import type { ConsoleHotkeys } from './consoleHotkeys';
 import { isTypingTarget } from './useTalkKey';
+import { listenHeldKeys } from './listenHeldKeys';
 
 export interface ConsoleHotkeysControl {
   hotkeys: ConsoleHotkeys;
@@ -70,25 +71,15 @@ export function useConsoleHotkeys(
     for (const channelId of channels) void radio.release(channelId);
   });
 
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => down(event);
-    const onKeyUp = (event: KeyboardEvent) => up(event);
-    const stop = () => releaseAll();
-    const onVisibility = () => {
-      if (document.visibilityState === 'hidden') stop();
-    };
-    window.addEventListener('keydown', onKeyDown, { capture: true });
-    window.addEventListener('keyup', onKeyUp, { capture: true });
-    window.addEventListener('blur', stop);
-    document.addEventListener('visibilitychange', onVisibility);
-    return () => {
-      window.removeEventListener('keydown', onKeyDown, { capture: true });
-      window.removeEventListener('keyup', onKeyUp, { capture: true });
-      window.removeEventListener('blur', stop);
-      document.removeEventListener('visibilitychange', onVisibility);
-      stop();
-    };
-  }, []);
+  useEffect(
+    () =>
+      listenHeldKeys(
+        (event) => down(event),
+        (event) => up(event),
+        () => releaseAll(),
+      ),
+    [],
+  );
 
   // A key given to another channel (or taken away) while held lets go of its old channel.
   useEffect(() => {

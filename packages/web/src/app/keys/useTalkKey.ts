@@ -1,5 +1,6 @@
 import { useEffect, useEffectEvent, useRef } from 'react';
 import type { Radio } from '../radio/Radio';
+import { listenHeldKeys } from './listenHeldKeys';
 
 /** True when a key press belongs to the element being typed in (text fields, editable content, selects). */
 export function isTypingTarget(target: EventTarget | null): boolean {
@@ -43,25 +44,15 @@ export function useTalkKey(radio: Radio, talkKey: string | null, channelId: stri
     void radio.release(held);
   });
 
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => press(event);
-    const onKeyUp = (event: KeyboardEvent) => release(event);
-    const stop = () => release(null);
-    const onVisibility = () => {
-      if (document.visibilityState === 'hidden') stop();
-    };
-    window.addEventListener('keydown', onKeyDown, { capture: true });
-    window.addEventListener('keyup', onKeyUp, { capture: true });
-    window.addEventListener('blur', stop);
-    document.addEventListener('visibilitychange', onVisibility);
-    return () => {
-      window.removeEventListener('keydown', onKeyDown, { capture: true });
-      window.removeEventListener('keyup', onKeyUp, { capture: true });
-      window.removeEventListener('blur', stop);
-      document.removeEventListener('visibilitychange', onVisibility);
-      stop();
-    };
-  }, []);
+  useEffect(
+    () =>
+      listenHeldKeys(
+        (event) => press(event),
+        (event) => release(event),
+        () => release(null),
+      ),
+    [],
+  );
 
   // Changing the key or the talk channel while held lets go of the old press.
   useEffect(() => () => release(null), [talkKey, channelId]);
