@@ -106,13 +106,20 @@ describe('PTT screen', () => {
     const frames: SpectrumFrame[] = await recording;
 
     const tones = (frame: SpectrumFrame) => [frame.bands['1800'], frame.bands['600'], frame.bands['440']];
-    // Steady speech: the 1 kHz voice, every tone band at least 25 dB below it (29 dB seen at worst). A tone mixed into the
-    // channel at the level the tone files have would come within a few dB of the voice.
+    // Steady speech: the 1 kHz voice, the tone bands far below it. A tone mixed into the channel at the level the
+    // tone files have would come within a few dB of the voice for its whole length (90 ms at the shortest, six
+    // frames). A single frame may hold a click (the receiver's jitter buffer stretching or shortening audio
+    // spreads over every band, 18-22 dB below the voice), so: every frame at least 15 dB below, and never
+    // three frames in a row closer than 25 dB (29 dB seen at worst outside clicks).
     const steady = frames.filter((frame) => frame.rms > 0.2);
     expect(steady.length).toBeGreaterThan(40);
+    let closeRun = 0;
     for (const frame of steady) {
       expect(frame.bands['1000']).toBeGreaterThan(-30);
-      for (const band of tones(frame)) expect(frame.bands['1000'] - band).toBeGreaterThan(25);
+      const gap = Math.min(...tones(frame).map((band) => frame.bands['1000'] - band));
+      expect(gap).toBeGreaterThan(15);
+      closeRun = gap > 25 ? 0 : closeRun + 1;
+      expect(closeRun, `frame at ${Math.round(frame.t)} ms`).toBeLessThan(3);
     }
     // Onset and end of the transmission (where the start and end tones play locally): still no tone.
     for (const frame of frames.filter((f) => f.rms > 0.05)) {

@@ -62,9 +62,30 @@ describe('tap to hear the radio (real autoplay rules)', () => {
 
     // The app started again (a new tab; a reload of the same tab keeps Chromium's earlier gesture): still
     // signed in and on the channel, but no gesture on this document yet.
+    // Playwright runs every wait and evaluation in a page as a user gesture, which would let an AudioContext
+    // created after it start. Nothing may touch the page until the app has made its audio contexts (the
+    // workspace's probe, 'playback'; the console's mixer, 'interactive'): the page says so on its console.
+    await context.addInitScript(() => {
+      const Original = window.AudioContext;
+      window.AudioContext = class extends Original {
+        constructor(options?: AudioContextOptions) {
+          super(options);
+          console.debug(`audio context created: ${String(options?.latencyHint)}`);
+        }
+      };
+    });
     const page = await context.newPage();
+    const created = new Set<string>();
+    const contextsMade = new Promise<void>((resolve) => {
+      page.on('console', (message) => {
+        const match = /^audio context created: (\w+)$/.exec(message.text());
+        if (match !== null) created.add(match[1]!);
+        if (created.has('playback') && created.has('interactive')) resolve();
+      });
+    });
     const app = new AppPage(page);
     await app.open(`${server.url}/`);
+    await contextsMade;
     await app.waitConnected();
     await app.tile('Gates').getByRole('switch', { checked: true }).waitFor({ timeout: 15_000 });
     const banner = page.locator('[data-banner="tap-to-hear"]');
