@@ -25,8 +25,6 @@
  *                             [--settle 3] [--generators 2] [--pin auto|on|off] [--workers N]
  *                             [--sessions-per-user 20] [--max-minutes 20]
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -39,10 +37,13 @@ import { startPostgresServer } from '../packages/server/test/support/postgresSer
 import { startNodeProcess } from '../e2e/support/floorNodeProcess';
 import type { NodeProcess } from '../e2e/support/floorNodeProcess';
 import { httpsGet } from '../e2e/support/httpsGet';
-import type { LoadCommand, LoadEvent, LoadMember, WindowReport } from './lib/capacityLoad';
+import type { LoadMember, WindowReport } from './lib/capacityLoad';
 import { childPids, cpuSeconds, pin, rssBytes, udpDrops } from './lib/procStats';
 import { cleanupStack } from './lib/cleanupStack';
 import { writeToneOpus } from './lib/toneOpus';
+import { LoadProcess } from './lib/loadProcess';
+import { metricSum, percentile } from './lib/stats';
+import { Table } from './lib/table';
 
 const { values } = parseArgs({
   options: {
@@ -80,7 +81,8 @@ const LOSS_LIMIT = 0.005;
 const SATURATED = 0.9;
 const CHEAP_HASHING = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
 const LOAD_SCRIPT = path.join(import.meta.dirname, 'lib/capacityLoad.ts');
-const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+/** Load processes run on the generator's CPUs when pinned. */
+const loadCpus = PIN ? GENERATOR_CPUS : undefined;
 
 if (
   ![...STEPS, CHANNELS, WINDOW_S, GENERATORS, CONCURRENCY, MAX_MS, WORKERS, SESSIONS_PER_USER].every(
@@ -98,88 +100,6 @@ if (!['auto', 'on', 'off'].includes(values.pin)) throw new Error('--pin is auto,
 if (PIN && CPUS < 2) throw new Error('--pin on needs at least 2 CPUs');
 if (STEPS.some((n, i) => i > 0 && n <= STEPS[i - 1]!)) throw new Error('--steps must grow');
 
-/** A load process and the events it sent that nobody has taken yet. */
-class LoadProcess {
-  readonly #events: LoadEvent[] = [];
-  readonly #waiters: (() => void)[] = [];
-  #exited = false;
-
-  constructor(
-    readonly name: string,
-    readonly child: ChildProcess,
-  ) {
-    child.on('message', (event: LoadEvent) => {
-      this.#events.push(event);
-      for (const wake of this.#waiters.splice(0)) wake();
-    });
-    // A failed spawn or a closed IPC channel: the process counts as gone.
-    child.on('error', (error) => {
-      console.error(`${name}: ${error.message}`);
-      this.#exited = true;
-      for (const wake of this.#waiters.splice(0)) wake();
-    });
-    child.on('exit', () => {
-      this.#exited = true;
-      for (const wake of this.#waiters.splice(0)) wake();
-    });
-  }
-
-  static start(name: string): LoadProcess {
-    const node = [process.execPath, '--import', 'tsx', LOAD_SCRIPT];
-    // taskset execs node in place: the PID is the load process's own.
-    const [command, ...args] = PIN ? ['taskset', '-c', GENERATOR_CPUS, ...node] : node;
-    const child = spawn(command!, args, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    return new LoadProcess(name, child);
-  }
-
-  get pid(): number {
-    return this.child.pid ?? 0;
-  }
-
-  send(command: LoadCommand): void {
-    if (this.#exited || !this.child.connected)
-      throw new Error(`${this.name} exited (code ${this.child.exitCode})`);
-    this.child.send(command);
-  }
-
-  async next<T extends LoadEvent['type']>(
-    type: T,
-    timeoutMs: number,
-  ): Promise<Extract<LoadEvent, { type: T }>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = this.#events.findIndex((event) => event.type === type);
-      if (index >= 0) return this.#events.splice(index, 1)[0] as Extract<LoadEvent, { type: T }>;
-      if (this.#exited) throw new Error(`${this.name} exited (code ${this.child.exitCode})`);
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`${this.name}: no ${type} within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  /** Asks the process to close everything; kills it (by PID) if it has not exited within 10 s. */
-  async stop(): Promise<void> {
-    if (this.#exited || this.child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    try {
-      this.send({ type: 'stop' });
-    } catch {
-      // the IPC channel is already gone
-    }
-    const timer = setTimeout(() => {
-      if (this.pid > 0) process.kill(this.pid, 'SIGKILL');
-    }, 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
-
 interface Snapshot {
   at: number;
   serverCpu: number;
@@ -189,39 +109,6 @@ interface Snapshot {
   serverDrops: number;
 }
 
-function metric(text: string, name: string): number {
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (Number.isFinite(value)) total += value;
-  }
-  return total;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** A fixed-width table printed row by row: two header lines, then one line per step. */
-class Table {
-  constructor(readonly columns: [string, string, number][]) {}
-
-  #line(cells: (string | number)[]): string {
-    return cells.map((cell, i) => String(cell).padStart(this.columns[i]![2])).join('  ');
-  }
-
-  header(): void {
-    console.log(this.#line(this.columns.map(([first]) => first)));
-    console.log(this.#line(this.columns.map(([, second]) => second)));
-  }
-
-  row(cells: (string | number)[]): void {
-    console.log(this.#line(cells));
-  }
-}
 const mib = (bytes: number): number => bytes / 2 ** 20;
 
 async function main(): Promise<void> {
@@ -342,9 +229,9 @@ async function main(): Promise<void> {
           .join(' ')} (${since()})`,
     );
 
-    const talkerProcess = LoadProcess.start('talker process');
+    const talkerProcess = LoadProcess.start('talker process', LOAD_SCRIPT, loadCpus);
     const generators = Array.from({ length: GENERATORS }, (_, i) =>
-      LoadProcess.start(`listener process ${i + 1}`),
+      LoadProcess.start(`listener process ${i + 1}`, LOAD_SCRIPT, loadCpus),
     );
     const loads = [talkerProcess, ...generators];
     cleanups.push(() => Promise.all(loads.map((load) => load.stop())).then(() => undefined));
@@ -458,15 +345,15 @@ async function main(): Promise<void> {
       const expected = listenerReports.reduce((sum, r) => sum + r.expected, 0);
       const measured = listenerReports.reduce((sum, r) => sum + r.listeners, 0);
       const loss = expected > 0 ? Math.max(0, expected - received) / expected : 1;
-      const jitter = listenerReports.flatMap((r) => r.jitterMs);
+      const jitter = listenerReports.flatMap((r) => r.jitterMs).sort((a, b) => a - b);
       const generatorLag = Math.max(...reports.map((r) => r.loopP99Ms));
-      const lagP99 = metric(text, 'squelch_nodejs_eventloop_lag_p99_seconds') * 1000;
-      const lagMax = metric(text, 'squelch_nodejs_eventloop_lag_max_seconds') * 1000;
+      const lagP99 = metricSum(text, 'squelch_nodejs_eventloop_lag_p99_seconds') * 1000;
+      const lagMax = metricSum(text, 'squelch_nodejs_eventloop_lag_max_seconds') * 1000;
       const serverSaturated = serverPct >= SATURATED * SERVER_CORES * 100;
       const generatorSaturated = generatorPct >= SATURATED * GENERATOR_CORES * 100;
       table.row([
         n,
-        metric(text, 'squelch_consumers'),
+        metricSum(text, 'squelch_consumers'),
         serverPct.toFixed(1),
         nodePct.toFixed(1),
         workersPct.toFixed(1),

@@ -9,16 +9,13 @@
 import { parseArgs } from 'node:util';
 import { startCluster } from '../e2e/support/cluster';
 import { emergencyParticipants, runEmergencyRounds } from '../e2e/support/emergencyRounds';
+import { percentile } from './lib/stats';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '1000' }, pace: { type: 'string', default: '40' } },
 });
 const rounds = Number(values.rounds);
 const paceMs = Number(values.pace);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 const cluster = await startCluster({ backend: 'redis' });
 let failed: boolean | undefined;

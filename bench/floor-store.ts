@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import type { FloorStore } from '../packages/server/src/floor/FloorStore';
 import { RedisFloorStore } from '../packages/server/src/floor/RedisFloorStore';
 import { startRedisServer } from '../packages/server/test/support/redisServer';
+import { percentile } from './lib/stats';
 
 const { values } = parseArgs({
   options: {
@@ -23,11 +24,6 @@ const { values } = parseArgs({
 const clients = Number(values.clients);
 const maxOps = Number(values.ops);
 const maxMs = Number(values.seconds) * 1000;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 function report(name: string, samples: number[], elapsedMs: number): void {
   const sorted = [...samples].sort((a, b) => a - b);

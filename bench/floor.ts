@@ -38,6 +38,7 @@ import type { NodeProcess } from '../e2e/support/floorNodeProcess';
 import { runMediaRounds } from './lib/floorMedia';
 import { describe as describeServerTimes, scrape } from './lib/serverTimes';
 import { cleanupStack } from './lib/cleanupStack';
+import { percentile } from './lib/stats';
 
 const { values } = parseArgs({
   options: {
@@ -123,11 +124,6 @@ interface Samples {
   takenElsewhere: number[];
   busy: number[];
   failures: Map<string, number>;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 function report(name: string, samples: number[]): void {

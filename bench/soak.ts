@@ -21,6 +21,7 @@ import { launchChromium } from '../e2e/support/browser';
 import { httpsGet } from '../e2e/support/httpsGet';
 import { LabPage } from '../e2e/support/labPage';
 import { startNodeProcess } from '../e2e/support/floorNodeProcess';
+import { metricSum } from './lib/stats';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const SAMPLE_SECONDS = Number(process.env.SOAK_SAMPLE_SECONDS ?? Math.max(5, Math.round(SECONDS / 12)));
@@ -40,16 +41,6 @@ interface Sample {
   transports: number;
   consumers: number;
   streams: number;
-}
-
-function metric(text: string, name: string): number {
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (Number.isFinite(value)) total += value;
-  }
-  return total;
 }
 
 async function rssOf(pid: number): Promise<number> {
@@ -203,12 +194,12 @@ async function main(): Promise<void> {
       return {
         atS: Math.round((Date.now() - started) / 1000),
         rssMb: mb(await rssOf(server.pid)),
-        heapMb: mb(metric(text, 'squelch_nodejs_heap_size_used_bytes')),
-        workerRssMb: mb(metric(text, 'squelch_media_worker_resident_memory_bytes')),
-        sessions: metric(text, 'squelch_sessions'),
-        transports: metric(text, 'squelch_transports'),
-        consumers: metric(text, 'squelch_consumers'),
-        streams: metric(text, 'squelch_channel_streams'),
+        heapMb: mb(metricSum(text, 'squelch_nodejs_heap_size_used_bytes')),
+        workerRssMb: mb(metricSum(text, 'squelch_media_worker_resident_memory_bytes')),
+        sessions: metricSum(text, 'squelch_sessions'),
+        transports: metricSum(text, 'squelch_transports'),
+        consumers: metricSum(text, 'squelch_consumers'),
+        streams: metricSum(text, 'squelch_channel_streams'),
       };
     };
     console.log(

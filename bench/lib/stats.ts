@@ -32,3 +32,19 @@ export function pairOnsets(sent: number[], received: number[], maxMs = 1000): nu
 export function fmt(ms: number): string {
   return `${ms.toFixed(1)} ms`;
 }
+
+/** The p-th percentile (0..100) of an already sorted sample, nearest rank; NaN when empty. */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** The sum of a metric's samples (all label sets) in a Prometheus text exposition; 0 when absent. */
+export function metricSum(text: string, name: string): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (Number.isFinite(value)) total += value;
+  }
+  return total;
+}

@@ -82,13 +82,15 @@ describe('contested presses from three nodes', () => {
           loud = loud.concat(more.filter((frame) => frame.rms > 0.05).slice(3));
         }
         expect(loud.length, `round ${round}: frames with sound`).toBeGreaterThan(3);
+        // A second talker mixed in would sit within a few dB of the winner for as long as it lasts. A click
+        // (the receiver's jitter buffer stretching or shortening audio) lifts every band for a frame or two,
+        // 18-22 dB under the winner: every frame at least 10 dB apart, never three in a row closer than 20 dB.
+        let closeRun = 0;
         for (const frame of loud) {
-          for (const band of others) {
-            expect(
-              frame.bands[own] - frame.bands[band],
-              `round ${round}: ${own} Hz over ${band} Hz`,
-            ).toBeGreaterThan(20);
-          }
+          const gap = Math.min(...others.map((band) => frame.bands[own] - frame.bands[band]));
+          expect(gap, `round ${round}: ${own} Hz over the other talkers' tones`).toBeGreaterThan(10);
+          closeRun = gap > 20 ? 0 : closeRun + 1;
+          expect(closeRun, `round ${round}: frames in a row with another tone within 20 dB`).toBeLessThan(3);
         }
         await talkers[winner]!.release(channelId);
         expect(await listener.waitFor(channelId, 'below', 3000)).not.toBeNull();

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessBus } from '../../src/app/accessBus';
 import type { AccessRemoved } from '../../src/signalling/AccessPolicy';
-import { startRedisServer, type RedisServerHandle } from '../support/redisServer';
+import { startRedisServer, waitForSubscribers, type RedisServerHandle } from '../support/redisServer';
 
 const logger = pino({ level: 'silent' });
 
@@ -35,11 +35,7 @@ describe('access bus on a real redis-server', () => {
     second = new AccessBus({ ...options, nodeId: 'second' });
     // Both subscribed before the tests publish.
     const channel = `${options.keyPrefix}access-removed`;
-    for (let attempt = 0; attempt < 100; attempt += 1) {
-      const [, count] = (await admin.call('PUBSUB', 'NUMSUB', channel)) as [string, number];
-      if (count === 2) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitForSubscribers(admin, channel, 2);
   });
   afterAll(async () => {
     await first?.close();

@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { freePort } from './freePort';
+import type { Redis } from 'ioredis';
 
 /**
  * A real, throw-away redis-server for tests: no persistence, bound to 127.0.0.1 on a free port. `stop()`
@@ -171,4 +172,14 @@ async function terminate(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
   await exited;
   clearTimeout(timer);
+}
+
+/** Waits (up to 5 s) until `count` connections are subscribed to a pub/sub channel. */
+export async function waitForSubscribers(admin: Redis, channel: string, count: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const [, subscribed] = (await admin.call('PUBSUB', 'NUMSUB', channel)) as [string, number];
+    if (subscribed >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${channel}: fewer than ${count} subscribers after 5 s`);
 }
