@@ -57,7 +57,8 @@ command -v node >/dev/null 2>&1 || fail "node is not on PATH."
 
 VERSION="$(node -p "require(process.argv[1]).version" "$MEDIASOUP_DIR/package.json")"
 ARCH="$(node -p 'process.platform + "-" + process.arch')"
-CACHE_BIN="$CACHE_DIR/mediasoup-worker-$VERSION-$ARCH"
+# The suffix names the offline build's recipe: a new recipe (here: libsrtp with OpenSSL) builds once more.
+CACHE_BIN="$CACHE_DIR/mediasoup-worker-$VERSION-$ARCH-srtp-openssl"
 
 # A worker started without its settings exits with status 41; anything else means it cannot run here
 # (missing shared library, wrong architecture, truncated file...).

@@ -8,7 +8,8 @@
 # (Debian packages: see MEDIASOUP_BUILD_PACKAGES in scripts/mediasoup-worker.sh), and meson runs with
 # downloads disabled. The worker sources are copied to a scratch directory first, so the installed
 # package is never modified; only the finished binary is written to <output binary path>.
-# Needs: g++, meson, ninja, pkg-config, flatc and the -dev packages; about 5 minutes on 2 cores.
+# Needs: g++, meson, ninja, pkg-config, flatc and the -dev packages; about 5 minutes on 2 cores. libsrtp is
+# built with OpenSSL from Debian's source package first (srtp-openssl.sh), Debian's libsrtp2 if that fails.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -51,12 +52,22 @@ run_logged() {
   fi
 }
 
+# 0. libsrtp 2 with OpenSSL's crypto (Debian's package uses NSS, about twice the worker's CPU per listener);
+# Debian's libsrtp2 when that cannot be built here.
+if "$HERE/srtp-openssl.sh" "$SCRATCH" "$SCRATCH/srtp"; then
+  export PKG_CONFIG_PATH="$SCRATCH/srtp/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+  SRTP_CRYPTO=openssl
+else
+  say "WARNING: using Debian's libsrtp2 (NSS crypto): each listener costs the worker about twice the CPU"
+  SRTP_CRYPTO=nss
+fi
+
 # 1. Check the libsrtp 3 compatibility header against libsrtp 2 before spending minutes on the build.
-say "checking the libsrtp 3 compatibility layer against Debian's libsrtp2"
+say "checking the libsrtp 3 compatibility layer against libsrtp2 ($SRTP_CRYPTO crypto)"
 # shellcheck disable=SC2046 # pkg-config prints several words on purpose
 run_logged "compiling the SRTP compatibility check" \
   g++ -std=c++20 -O1 -I"$HERE/subprojects/libsrtp3/include" $(pkg-config --cflags libsrtp2) \
-  "$HERE/check-srtp-compat.cpp" -o "$SCRATCH/check-srtp-compat" $(pkg-config --libs libsrtp2)
+  "$HERE/check-srtp-compat.cpp" -o "$SCRATCH/check-srtp-compat" $(pkg-config --libs --static libsrtp2)
 run_logged "the SRTP compatibility check" "$SCRATCH/check-srtp-compat"
 
 # 2. Copy the worker sources, leaving out anything an earlier build attempt left behind.
@@ -129,6 +140,10 @@ say "compiled in $((SECONDS - STARTED)) s"
 # 7. Install the binary where it was asked for.
 BUILT="$SCRATCH/build/mediasoup-worker"
 [[ -x "$BUILT" ]] || fail "the build finished but $BUILT is missing."
+if [[ $SRTP_CRYPTO == openssl ]] && ldd "$BUILT" | grep -q 'libsrtp2\|libnss3'; then
+  fail "the worker was meant to link libsrtp statically with OpenSSL, but it loads $(ldd "$BUILT" | grep -o 'libsrtp2[^ ]*\|libnss3[^ ]*' | head -n 1)."
+fi
+say "SRTP in the worker: libsrtp 2 with $SRTP_CRYPTO crypto"
 mkdir -p "$(dirname "$OUTPUT")"
 cp "$BUILT" "$OUTPUT.tmp.$$"
 chmod 755 "$OUTPUT.tmp.$$"
