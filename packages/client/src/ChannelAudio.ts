@@ -1,21 +1,31 @@
+import type { AudioElementPool } from './AudioElementPool';
 import { routeOutput } from './audioOutput';
 
 /**
- * Plays one channel's received track through an audio element. Owned by PttClient; close() stops playback and
- * releases the element so long shifts do not accumulate media elements.
+ * Plays one channel's received track through an audio element taken from the client's pool. Owned by
+ * PttClient; close() stops playback and gives the element back, so long shifts do not accumulate media
+ * elements.
  */
 export class ChannelAudio {
   readonly track: MediaStreamTrack;
   readonly #element: HTMLAudioElement | undefined;
+  readonly #pool: AudioElementPool;
+  #closed = false;
 
-  constructor(track: MediaStreamTrack, options: { play: boolean; volume: number; sinkId?: string }) {
+  constructor(
+    track: MediaStreamTrack,
+    options: { play: boolean; volume: number; sinkId?: string; pool: AudioElementPool },
+  ) {
     this.track = track;
+    this.#pool = options.pool;
     if (options.play && typeof Audio !== 'undefined') {
-      const element = new Audio();
+      const element = options.pool.take();
       element.autoplay = true;
       element.srcObject = new MediaStream([track]);
       element.volume = options.volume;
-      if (options.sinkId !== undefined && options.sinkId !== '') void routeOutput(element, options.sinkId);
+      // A reused element may still be routed to another device.
+      const sinkId = options.sinkId ?? '';
+      if ((element as Partial<{ sinkId: string }>).sinkId !== sinkId) void routeOutput(element, sinkId);
       element.play().catch(() => {
         // Autoplay can be refused before a user gesture; the next gesture calls resume().
       });
@@ -41,10 +51,10 @@ export class ChannelAudio {
     if (this.#element !== undefined) this.#element.muted = muted;
   }
 
+  /** Idempotent: the element goes back to the pool once. */
   close(): void {
-    if (this.#element !== undefined) {
-      this.#element.pause();
-      this.#element.srcObject = null;
-    }
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#element !== undefined) this.#pool.give(this.#element);
   }
 }

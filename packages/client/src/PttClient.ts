@@ -7,6 +7,7 @@ import type {
   FloorState,
   UserSummary,
 } from '@squelch/protocol';
+import { AudioElementPool } from './AudioElementPool';
 import { ChannelAudio } from './ChannelAudio';
 import { Emitter } from './Emitter';
 import { MediaLink } from './MediaLink';
@@ -96,6 +97,8 @@ export class PttClient extends Emitter<PttClientEvents> {
   #urls: string[];
   readonly #policy: ReconnectPolicy;
   readonly #channels = new Map<string, Channel>();
+  /** The channels' players, reused across leaves and joins. */
+  readonly #players = new AudioElementPool();
   /** The output device received audio plays on ('' is the system default). */
   #outputId = '';
   /** Channels left while disconnected, to leave on the server once resumed. */
@@ -515,6 +518,7 @@ export class PttClient extends Emitter<PttClientEvents> {
       play: this.#options.playback ?? true,
       volume: 1,
       sinkId: this.#outputId,
+      pool: this.#players,
     });
     channel.pending = false;
     channel.view = { channelId, floor: result.floor, transmitting: channel.view.transmitting };
@@ -653,6 +657,7 @@ export class PttClient extends Emitter<PttClientEvents> {
     this.#microphone?.stop();
     this.#microphone = undefined;
     this.#channels.clear();
+    this.#players.close();
     this.#pendingLeaves.clear();
     this.#setState('disconnected');
   }
