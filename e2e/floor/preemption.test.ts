@@ -10,6 +10,7 @@ import { launchUiBrowser, screenshot } from '../support/uiBrowser';
 import type { UiBrowser } from '../support/uiBrowser';
 import { Listener } from '../support/uiListener';
 import type { SpectrumFrame } from '../support/uiListener';
+import { LASTING_MS, lastingFrom, longestStretch } from '../support/uiListener';
 
 /**
  * A band is "heard" above this level and "gone" below the quiet level (dB; a talker's tone is near -20,
@@ -20,41 +21,9 @@ const HEARD_DB = -50;
 const QUIET_DB = -60;
 /** Frames this close before the press are not judged as "before" (a frame's analysis window is 43 ms). */
 const CLOCK_SLACK_MS = 100;
-/** The listener's spectrum window: 2048 samples at 48 kHz. */
-const ANALYSIS_WINDOW_MS = 43;
-
-/**
- * A click (the receiver's jitter buffer stretching or shortening audio) spreads over every band for one or two
- * frames, 20-30 dB under the talker; a talker lasts. So a talker counts from this many frames in a row.
- */
-const LASTING_FRAMES = 3;
 
 const heard = (frame: SpectrumFrame, band: '440' | '1000'): boolean => frame.bands[band] > HEARD_DB;
 const quiet = (frame: SpectrumFrame, band: '440' | '1000'): boolean => frame.bands[band] < QUIET_DB;
-
-/** The longest run of consecutive frames that match: its length and the times of its first and last frame. */
-function longestRun(
-  frames: SpectrumFrame[],
-  matches: (frame: SpectrumFrame) => boolean,
-): { length: number; from: number; to: number } {
-  let best = { length: 0, from: 0, to: 0 };
-  let run = { length: 0, from: 0, to: 0 };
-  for (const frame of frames) {
-    run = matches(frame)
-      ? { length: run.length + 1, from: run.length === 0 ? frame.t : run.from, to: frame.t }
-      : { length: 0, from: 0, to: 0 };
-    if (run.length > best.length) best = run;
-  }
-  return best;
-}
-
-/** The first frame from which a band is heard for LASTING_FRAMES frames in a row. */
-function lastingFrom(frames: SpectrumFrame[], band: '440' | '1000'): SpectrumFrame | undefined {
-  return frames.find((_, index) => {
-    const run = frames.slice(index, index + LASTING_FRAMES);
-    return run.length === LASTING_FRAMES && run.every((frame) => heard(frame, band));
-  });
-}
 
 /**
  * Pre-emption across two nodes with real Chromium: Gina (general, the app UI on node 1, a 440 Hz microphone)
@@ -148,13 +117,14 @@ describe('priority pre-emption across nodes', () => {
       const before = frames.filter((frame) => frame.t < pressedAt - CLOCK_SLACK_MS);
       expect(before.filter((frame) => heard(frame, '440')).length, name).toBeGreaterThan(before.length * 0.8);
       expect(
-        longestRun(before, (frame) => heard(frame, '1000')).length,
+        longestStretch(before, (frame) => heard(frame, '1000')).ms,
         `${name}: the dispatcher heard before the press`,
-      ).toBeLessThan(LASTING_FRAMES);
-      const lastGina = lastingFrom([...frames].reverse(), '440');
+      ).toBeLessThan(LASTING_MS);
+      const lastGina = lastingFrom([...frames].reverse(), '440', HEARD_DB);
       const doraFrom = lastingFrom(
         frames.filter((frame) => frame.t > pressedAt - CLOCK_SLACK_MS),
         '1000',
+        HEARD_DB,
       );
       expect(lastGina, `${name}: the general user was never heard`).toBeDefined();
       expect(doraFrom, `${name}: the dispatcher was never heard`).toBeDefined();
@@ -163,17 +133,16 @@ describe('priority pre-emption across nodes', () => {
       expect(lastGina!.t - grantedAt, name).toBeLessThan(1500);
       expect(doraFrom!.t - grantedAt, name).toBeLessThan(1500);
       // Never both: only the analysis window that straddles the switch (2048 samples, 43 ms, read every
-      // 15 ms) may hold the end of one and the start of the other.
-      const both = longestRun(frames, (frame) => heard(frame, '440') && heard(frame, '1000'));
-      const overlapMs = both.length === 0 ? 0 : both.to - both.from;
-      expect(overlapMs, `${name}: both talkers heard for this long`).toBeLessThanOrEqual(ANALYSIS_WINDOW_MS);
-      // After the switch: only Dora (a click may touch a frame or two, never a lasting stretch).
+      // 15 ms) — or a click — may hold the end of one and the start of the other, never a lasting stretch.
+      const both = longestStretch(frames, (frame) => heard(frame, '440') && heard(frame, '1000'));
+      expect(both.ms, `${name}: both talkers heard for this long`).toBeLessThan(LASTING_MS);
+      // After the switch: only Dora (a click may touch a few frames, never a lasting stretch).
       const after = frames.filter((frame) => frame.t > doraFrom!.t + 300);
       expect(after.length, name).toBeGreaterThan(20);
       expect(
-        longestRun(after, (frame) => !(quiet(frame, '440') && heard(frame, '1000'))).length,
+        longestStretch(after, (frame) => !(quiet(frame, '440') && heard(frame, '1000'))).ms,
         `${name}: not Dora alone after the switch`,
-      ).toBeLessThan(LASTING_FRAMES);
+      ).toBeLessThan(LASTING_MS);
       expect(
         after.filter((frame) => quiet(frame, '440') && heard(frame, '1000')).length,
         name,

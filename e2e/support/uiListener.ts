@@ -96,3 +96,47 @@ export class Listener {
     );
   }
 }
+
+/**
+ * A click — the receiver's jitter buffer stretching or shortening audio — lifts every band in the frames whose
+ * analysis window (2048 samples, 43 ms, read about every 15 ms) holds it: up to about 60 ms of frames. A leaked
+ * tone (90 ms at the shortest, longer with the window) or a second talker lasts longer than this.
+ */
+export const LASTING_MS = 75;
+
+/** The longest stretch of consecutive frames that match: ms from its first frame to its last (0: one frame). */
+export function longestStretch(
+  frames: readonly SpectrumFrame[],
+  matches: (frame: SpectrumFrame) => boolean,
+): { ms: number; from: number; to: number; count: number } {
+  let best = { ms: -1, from: 0, to: 0, count: 0 };
+  let start: SpectrumFrame | undefined;
+  let count = 0;
+  for (const frame of frames) {
+    if (!matches(frame)) {
+      start = undefined;
+      count = 0;
+      continue;
+    }
+    start ??= frame;
+    count += 1;
+    const ms = Math.abs(frame.t - start.t);
+    if (ms > best.ms) best = { ms, from: start.t, to: frame.t, count };
+  }
+  return best;
+}
+
+/** The first frame from which a band stays above `db` for LASTING_MS (frames in the order given). */
+export function lastingFrom(
+  frames: readonly SpectrumFrame[],
+  band: keyof SpectrumFrame['bands'],
+  db: number,
+): SpectrumFrame | undefined {
+  for (let i = 0; i < frames.length; i += 1) {
+    const first = frames[i]!;
+    for (let j = i; j < frames.length && frames[j]!.bands[band] > db; j += 1) {
+      if (Math.abs(frames[j]!.t - first.t) >= LASTING_MS) return first;
+    }
+  }
+  return undefined;
+}
