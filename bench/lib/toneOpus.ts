@@ -1,26 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { toneFile } from '../../e2e/support/browser';
 
-/** Writes 5 s of a 1 kHz tone as Ogg Opus (20 ms frames, 32 kbit/s CBR) into `dir`; returns the file's path. */
+/**
+ * Writes the tests' 1 kHz tone (10 s, half scale) as Ogg Opus (20 ms frames, 32 kbit/s CBR) into `dir`; returns
+ * the file's path.
+ */
 export function writeToneOpus(dir: string): string {
-  const wav = path.join(dir, 'tone.wav');
   const opus = path.join(dir, 'tone.opus');
-  execFileSync('sox', [
-    '-n',
-    '-r',
-    '48000',
-    '-c',
-    '1',
-    '-b',
-    '16',
-    wav,
-    'synth',
-    '5',
-    'sine',
-    '1000',
-    'vol',
-    '0.5',
+  execFileSync('opusenc', [
+    '--quiet',
+    '--framesize',
+    '20',
+    '--bitrate',
+    '32',
+    '--hard-cbr',
+    toneFile(1000),
+    opus,
   ]);
-  execFileSync('opusenc', ['--quiet', '--framesize', '20', '--bitrate', '32', '--hard-cbr', wav, opus]);
   return opus;
 }
